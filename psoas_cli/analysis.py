@@ -1,0 +1,249 @@
+"""Turning text into terms: normalising, stemming, stop words and the lexicon.
+
+Questions, answers and queries all go through the same :class:`Analyzer`, so a word
+means the same on both sides of a match. A term is either a light stem ("stretches"
+-> "stretch") or a lexicon concept ("tummy", "belly" and "abdominal" -> "abdomen";
+"lower back" and "lumbar" -> "lower_back").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+from psoas_cli.resources import data_file
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
+_MAX_PHRASE = 5
+
+
+class Token(NamedTuple):
+    """One term of an analysed text, with where it came from."""
+
+    term: str
+    surface: str
+    start: int
+    end: int
+    via_lexicon: bool = False
+
+
+def normalise_word(word: str) -> str:
+    """Lower case, no accents, no possessive "'s", no apostrophes ("can't" -> "cant")."""
+    word = word.lower()
+    if not word.isascii():
+        import unicodedata
+
+        word = "".join(
+            c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+        ).replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace("'", "")
+
+
+def light_stem(word: str) -> str:
+    """Strip common English endings so that inflections meet: plurals, -ing, -ed, -ness."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            word = base
+            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]
+            break
+    if word.endswith("ness") and len(word) > 6:
+        word = word[:-4]
+    elif word.endswith("ly") and len(word) > 5:
+        word = word[:-2]
+    elif word.endswith("ssion"):
+        word = word[:-3]
+    # A final e goes ("cause", "causes" -> "caus") unless the stem left would be a short
+    # consonant-vowel-consonant word that means something else ("spine" is not "spin").
+    if word.endswith("e") and len(word) > 3 and not _short_cvc(word[:-1]):
+        word = word[:-1]
+    return word
+
+
+def _short_cvc(stem: str) -> bool:
+    vowels = "aeiou"
+    return (
+        len(stem) <= 4
+        and stem[-1] not in vowels + "wxy"
+        and stem[-2] in vowels
+        and stem[-3] not in vowels
+    )
+
+
+class Analyzer:
+    """Text to terms, with the lexicon's stop words, synonyms and related terms."""
+
+    def __init__(self, lexicon: dict[str, object]) -> None:
+        self.keep = frozenset(_strings(lexicon.get("keep", ())))
+        self.stopwords = frozenset(
+            normalise_word(w) for w in _strings(lexicon.get("stopwords", ()))
+        )
+        self._term_of_word: dict[str, str] = {}
+        # phrase table: first stem -> [(stems, concept)], longest first
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.concepts: dict[str, tuple[str, ...]] = {}
+        synonyms = lexicon.get("synonyms", {})
+        assert isinstance(synonyms, dict)
+        for concept, words in synonyms.items():
+            key = concept_key(concept)
+            self.concepts[key] = tuple(_strings(words))
+            for phrase in [concept, *_strings(words)]:
+                stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
+                if stems:
+                    self._phrases.setdefault(stems[0], []).append((stems, key))
+        for options in self._phrases.values():
+            options.sort(key=lambda option: -len(option[0]))
+        self.related: dict[str, list[tuple[str, float]]] = {}
+        for group in lexicon.get("related", ()):  # type: ignore[union-attr]
+            terms = [self.term_of_phrase(t) for t in group["terms"]]
+            for a in terms:
+                for b in terms:
+                    if a != b:
+                        self.related.setdefault(a, []).append((b, float(group["weight"])))
+        #: every single word the lexicon knows, for typo correction
+        self.lexicon_words = frozenset(
+            normalise_word(w)
+            for words in self.concepts.values()
+            for phrase in words
+            for w in _WORD.findall(phrase)
+        )
+
+    def to_state(self) -> tuple[object, ...]:
+        """The built tables as plain values that marshal can save."""
+        return (
+            self.keep,
+            self.stopwords,
+            self._term_of_word,
+            self._phrases,
+            self.concepts,
+            self.related,
+            self.lexicon_words,
+        )
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...]) -> Analyzer:
+        """An analyzer from :meth:`to_state`, without reading or building the lexicon."""
+        analyzer = cls.__new__(cls)
+        (
+            analyzer.keep,
+            analyzer.stopwords,
+            analyzer._term_of_word,
+            analyzer._phrases,
+            analyzer.concepts,
+            analyzer.related,
+            analyzer.lexicon_words,
+        ) = state  # type: ignore[assignment]
+        return analyzer
+
+    def _stem_word(self, word: str) -> str:
+        term = self._term_of_word.get(word)
+        if term is None:
+            term = word if word in self.keep else light_stem(word)
+            self._term_of_word[word] = term
+        return term
+
+    def term_of_phrase(self, phrase: str) -> str:
+        """The single term a lexicon phrase or word stands for."""
+        terms = self.terms(phrase, keep_stopwords=True)
+        if len(terms) == 1:
+            return terms[0]
+        return concept_key(phrase)
+
+    def surface_words(self, text: str) -> set[str]:
+        """The distinct normalised words of a text, as written."""
+        if text.isascii():
+            return {w.replace("'", "") for w in _ASCII_WORD.findall(text.lower())}
+        return {normalise_word(w) for w in _WORD.findall(text)}
+
+    def terms(self, text: str, keep_stopwords: bool = False) -> list[str]:
+        """The terms of a text, fast; for indexing questions and answers."""
+        words = (
+            _ASCII_WORD.findall(text.lower())
+            if text.isascii()
+            else [normalise_word(w) for w in _WORD.findall(text)]
+        )
+        if not words:
+            return []
+        words = [w.replace("'", "") if "'" in w else w for w in words]
+        return [term for _, _, term in self._canonical(words, keep_stopwords)]
+
+    def words(self, text: str) -> list[tuple[str, int, int]]:
+        """The normalised words of a text with their places: (word, start, end)."""
+        return [(normalise_word(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+    def tokens(self, text: str, keep_stopwords: bool = False) -> list[Token]:
+        """The terms of a text with their places in it; for queries and highlighting."""
+        return self.tokens_of_words(text, self.words(text), keep_stopwords)
+
+    def tokens_of_words(
+        self, text: str, words: list[tuple[str, int, int]], keep_stopwords: bool = False
+    ) -> list[Token]:
+        """Tokens from already split (and possibly mended) words of ``text``."""
+        plain = [w for w, _, _ in words]
+        tokens = []
+        for i, j, term in self._canonical(plain, keep_stopwords):
+            start, end = words[i][1], words[j - 1][2]
+            via = j - i > 1 or term != self._stem_word(plain[i])
+            tokens.append(Token(term, text[start:end], start, end, via))
+        return tokens
+
+    def _canonical(self, words: list[str], keep_stopwords: bool) -> list[tuple[int, int, str]]:
+        """(first word, past last word, term) for each term; phrases become one concept."""
+        stems = [self._stem_word(w) for w in words]
+        out: list[tuple[int, int, str]] = []
+        i, n = 0, len(words)
+        phrases = self._phrases
+        stopwords = self.stopwords
+        while i < n:
+            options = phrases.get(stems[i])
+            if options:
+                for phrase, concept in options:
+                    size = len(phrase)
+                    if tuple(stems[i : i + size]) == phrase:
+                        out.append((i, i + size, concept))
+                        i += size
+                        break
+                else:
+                    options = None
+                if options:
+                    continue
+            if keep_stopwords or words[i] not in stopwords:
+                out.append((i, i + 1, stems[i]))
+            i += 1
+        return out
+
+
+def concept_key(concept: str) -> str:
+    return "_".join(normalise_word(w) for w in _WORD.findall(concept))
+
+
+def _strings(items: Iterable[object]) -> list[str]:
+    return [item for item in items if isinstance(item, str)]
+
+
+@cache
+def default_analyzer() -> Analyzer:
+    """The analyzer built from the bundled ``data/lexicon.json``."""
+    return Analyzer(load_lexicon(data_file("lexicon.json")))
+
+
+def load_lexicon(path: Path) -> dict[str, object]:
+    with path.open(encoding="utf-8") as handle:
+        lexicon: dict[str, object] = json.load(handle)
+    return lexicon

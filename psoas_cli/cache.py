@@ -1,0 +1,181 @@
+"""The index cache for a user's own FAQ file.
+
+Indexing tens of thousands of entries takes a few seconds, so the parsed entries and
+their index are saved once and reused while the file's content stays the same. The
+cache lives in ``$PSOAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/psoas``, else the
+platform's user cache folder. Its file name is a digest of the data file's bytes, the
+lexicon and the index format, so a changed file or a new release of the tool gets a
+new index. A cache that cannot be read (truncated, corrupted, from another Python) is
+rebuilt, never reported as an error; one that cannot be written is simply not kept.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import zlib
+from pathlib import Path
+
+from psoas_cli import __version__
+from psoas_cli.analysis import Analyzer, default_analyzer
+from psoas_cli.dataset import (
+    Dataset,
+    Entry,
+    Exercise,
+    decode,
+    load_bundled,
+    parse_text,
+    read_bytes,
+)
+from psoas_cli.matcher import Index, related_entries
+from psoas_cli.resources import data_file
+
+_MAGIC = b"psoas-index\n"
+#: A user's file with fewer entries than this is indexed on every call, which takes
+#: no longer than reading a cache and keeps the cache folder for files that need it.
+MIN_ENTRIES = 2000
+
+
+def cache_dir() -> Path:
+    """Where index caches are kept."""
+    override = os.environ.get("PSOAS_CACHE_DIR")
+    if override:
+        return Path(override)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg) / "psoas"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "psoas"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return Path(local) / "psoas" / "Cache" if local else Path.home() / ".psoas-cache"
+    return Path.home() / ".cache" / "psoas"
+
+
+def cache_key(raw: bytes) -> str:
+    import hashlib
+
+    digest = hashlib.blake2b(raw, digest_size=20)
+    digest.update(data_file("lexicon.json").read_bytes())
+    digest.update(f"{Index.FORMAT}:{sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+def load_indexed(path: Path) -> tuple[Dataset, Index]:
+    """The dataset in ``path`` and its index, from the cache when it is current."""
+    raw = read_bytes(path)
+    cache_file = cache_dir() / f"{cache_key(raw)}.index"
+    cached = _read(cache_file)
+    if cached is not None:
+        return _restore(cached, str(path))
+    dataset = parse_text(decode(raw, path), path)
+    analyzer = default_analyzer()
+    index = _build(dataset, analyzer)
+    if len(dataset.entries) >= MIN_ENTRIES:
+        _write(cache_file, _state(dataset, analyzer, index))
+    return dataset, index
+
+
+def load_bundled_indexed() -> tuple[Dataset, Index]:
+    """The bundled dataset and its index, kept in the cache between calls.
+
+    The bundled files are small, but parsing them, building the lexicon's tables and
+    indexing the entries is most of what a ``psoas ask`` costs after Python and Typer
+    have started; reading it all back from one file is a fraction of that.
+    """
+    # The bundled files change only with a new release or in a checkout being edited,
+    # so their sizes and times stand for their content here.
+    stamps = []
+    for name in ("faq.json", "exercises.json", "lexicon.json"):
+        stat = data_file(name).stat()
+        stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    stamps.append(f"{Index.FORMAT}:{__version__}:{sys.version_info[:2]}:{data_file('')}")
+    key = f"{zlib.crc32(';'.join(stamps).encode()):08x}"
+    cache_file = cache_dir() / f"bundled-{key}.index"
+    cached = _read(cache_file)
+    if cached is not None:
+        return _restore(cached, "bundled")
+    dataset = load_bundled()
+    analyzer = default_analyzer()
+    index = Index.build(dataset.entries, analyzer)
+    for entry in dataset.entries:
+        related_entries(entry, dataset, index)  # worked out once, saved with the index
+    _write(cache_file, _state(dataset, analyzer, index))
+    return dataset, index
+
+
+def _state(dataset: Dataset, analyzer: Analyzer, index: Index) -> tuple[object, ...]:
+    entries = [(e.id, e.question, e.answer, e.topics, e.phrasings) for e in dataset.entries]
+    exercises = [(x.id, x.name, x.steps, x.source_id, x.sides) for x in dataset.exercises]
+    return (entries, exercises, analyzer.to_state(), index.to_state())
+
+
+def _restore(state: tuple[object, ...], source: str) -> tuple[Dataset, Index]:
+    entries, exercises, analyzer_state, index_state = state
+    dataset = Dataset(
+        entries=tuple(Entry(*record) for record in entries),  # type: ignore[attr-defined]
+        exercises=tuple(Exercise(*record) for record in exercises),  # type: ignore[attr-defined]
+        source=source,
+    )
+    analyzer = Analyzer.from_state(analyzer_state)  # type: ignore[arg-type]
+    return dataset, Index.from_state(index_state, analyzer)  # type: ignore[arg-type]
+
+
+def _build(dataset: Dataset, analyzer: Analyzer) -> Index:
+    from psoas_cli.render import indexing_progress
+
+    with indexing_progress(len(dataset.entries)) as advance:
+        return Index.build(dataset.entries, analyzer, advance)
+
+
+def _read(path: Path) -> tuple[object, ...] | None:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    header = len(_MAGIC) + 12
+    if len(blob) < header or not blob.startswith(_MAGIC):
+        return None
+    length = int.from_bytes(blob[len(_MAGIC) : len(_MAGIC) + 8], "little")
+    checksum = int.from_bytes(blob[len(_MAGIC) + 8 : header], "little")
+    payload = memoryview(blob)[header:]
+    if len(payload) != length or zlib.crc32(payload) != checksum:
+        return None
+    try:
+        state = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return state if isinstance(state, tuple) and len(state) == 4 else None
+
+
+def _write(path: Path, value: object) -> None:
+    import tempfile
+
+    payload = marshal.dumps(value)
+    header = _MAGIC + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(header)
+                out.write(payload)
+            os.replace(temporary, path)
+            _prune(path.parent, keep=path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass  # no cache this time; the next call indexes again
+
+
+#: How many index caches to keep; the least recently written go first.
+KEEP = 8
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    caches = sorted(folder.glob("*.index"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in caches[KEEP:]:
+        if old != keep:
+            old.unlink(missing_ok=True)

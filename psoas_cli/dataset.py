@@ -1,0 +1,318 @@
+"""The dataset: entries and exercises, loaded and checked.
+
+The bundled dataset lives in ``data/faq.json`` and ``data/exercises.json``. A user's
+own FAQ can be a JSON array, JSON Lines, or CSV with ``question`` and ``answer``
+columns; ``id``, ``topics`` and ``phrasings`` are optional and other keys are ignored.
+Every problem is raised as :class:`DatasetError` with a message that names the file
+and, where it applies, the line or entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from psoas_cli.resources import data_file
+
+
+class DatasetError(Exception):
+    """A dataset file that cannot be used, with a message fit to show a user."""
+
+
+# The value types are NamedTuples rather than frozen dataclasses: as immutable and as
+# readable, but defining one costs a sixth of a dataclass at import time, and import
+# time is most of what a ``psoas ask`` costs (see benchmarks/startup.py).
+
+
+class Entry(NamedTuple):
+    id: str
+    question: str
+    answer: str
+    topics: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()
+
+
+class Exercise(NamedTuple):
+    id: str
+    name: str
+    steps: tuple[str, ...]
+    source_id: str
+    sides: tuple[str, ...] = ()
+
+
+class Dataset:
+    """The entries of one FAQ and, for the bundled one, its exercises."""
+
+    __slots__ = ("entries", "exercises", "source", "_by_id")
+
+    def __init__(
+        self,
+        entries: tuple[Entry, ...],
+        exercises: tuple[Exercise, ...] = (),
+        source: str = "bundled",
+    ) -> None:
+        self.entries = entries
+        self.exercises = exercises
+        self.source = source
+        self._by_id = {entry.id: entry for entry in entries}
+
+    def __repr__(self) -> str:
+        return f"Dataset({len(self.entries)} entries from {self.source})"
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    @property
+    def topics(self) -> list[str]:
+        """Every topic used by some entry, in order of first use."""
+        return list(dict.fromkeys(topic for entry in self.entries for topic in entry.topics))
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """A readable id made from a question: lower case ASCII words joined by hyphens."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words]) or "entry"
+
+
+# --- the bundled dataset -------------------------------------------------------------
+
+
+def load_bundled() -> Dataset:
+    """The 12 questions and answers shipped with the tool, and their exercises."""
+    faq_path = data_file("faq.json")
+    entries = _entries_from_records(_json_array(faq_path), faq_path, require_ids=True)
+    exercises_path = data_file("exercises.json")
+    exercises = _exercises_from_records(_json_array(exercises_path), exercises_path, entries)
+    return Dataset(entries=entries, exercises=exercises, source="bundled")
+
+
+def _exercises_from_records(
+    records: list[tuple[str, Any]], path: Path, entries: tuple[Entry, ...]
+) -> tuple[Exercise, ...]:
+    known = {entry.id for entry in entries}
+    exercises: list[Exercise] = []
+    seen: set[str] = set()
+    for where, record in records:
+        if not isinstance(record, dict):
+            raise DatasetError(f"{path}: {where}: expected an object")
+        for key in ("id", "name", "steps", "source_id"):
+            if key not in record:
+                raise DatasetError(f"{path}: {where}: missing {key!r}")
+        steps = record["steps"]
+        if not isinstance(steps, list) or not steps or not all(_is_text(s) for s in steps):
+            raise DatasetError(f"{path}: {where}: 'steps' must be a non-empty list of text")
+        if record["id"] in seen:
+            raise DatasetError(f"{path}: {where}: duplicate id {record['id']!r}")
+        if record["source_id"] not in known:
+            raise DatasetError(f"{path}: {where}: unknown source_id {record['source_id']!r}")
+        seen.add(record["id"])
+        exercises.append(
+            Exercise(
+                id=record["id"],
+                name=record["name"],
+                steps=tuple(steps),
+                source_id=record["source_id"],
+                sides=tuple(record.get("sides", ())),
+            )
+        )
+    return tuple(exercises)
+
+
+# --- a user's own FAQ file -----------------------------------------------------------
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, or a DatasetError saying why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DatasetError(f"{path}: is a directory, not a file") from None
+    except OSError as error:
+        raise DatasetError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a DatasetError saying why it cannot be read."""
+    return decode(read_bytes(path), path)
+
+
+def decode(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise DatasetError(
+            f"{path}: line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def load_file(path: str | Path) -> Dataset:
+    """A user's FAQ file: JSON array, JSON Lines or CSV."""
+    path = Path(path)
+    return parse_text(read_text(path), path)
+
+
+def parse_text(text: str, path: Path) -> Dataset:
+    """Entries from a file's text; the format comes from the extension or the content."""
+    if not text.strip():
+        raise DatasetError(f"{path}: the file is empty")
+    fmt = _detect_format(text, path)
+    if fmt == "csv":
+        records = list(_csv_records(text, path))
+    elif fmt == "jsonl":
+        records = list(_jsonl_records(text, path))
+    else:
+        records = _json_array_records(text, path)
+    if not records:
+        raise DatasetError(f"{path}: the file holds no entries")
+    return Dataset(entries=_entries_from_records(records, path), source=str(path))
+
+
+def _detect_format(text: str, path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    first = text.lstrip()[:1]
+    if first == "[" or suffix == ".json" and first == "{" and not _several_lines_of_json(text):
+        return "json"
+    if first == "{":
+        return "jsonl"
+    return "json" if suffix == ".json" else "csv"
+
+
+def _several_lines_of_json(text: str) -> bool:
+    """Whether text is JSON Lines (one object per line) rather than one JSON document."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return error.msg == "Extra data"
+    return False
+
+
+def _json_array(path: Path) -> list[tuple[str, Any]]:
+    return _json_array_records(read_text(path), path)
+
+
+def _json_array_records(text: str, path: Path) -> list[tuple[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DatasetError(
+            f"{path}: line {error.lineno} column {error.colno}: invalid JSON ({error.msg})"
+        ) from None
+    if isinstance(data, dict) and "question" in data:
+        data = [data]
+    elif isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))
+    if not isinstance(data, list):
+        raise DatasetError(f"{path}: expected a JSON array of objects with question and answer")
+    return [(f"entry {number}", record) for number, record in enumerate(data, start=1)]
+
+
+def _jsonl_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
+        yield f"line {number}", record
+
+
+def _csv_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    if "question" not in header or "answer" not in header:
+        raise DatasetError(f"{path}: CSV needs a header row with 'question' and 'answer' columns")
+    reader.fieldnames = header
+    try:
+        for row in reader:
+            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                continue
+            record = {key: value for key, value in row.items() if key}
+            if isinstance(record.get("topics"), str):
+                record["topics"] = [t.strip() for t in record["topics"].split(";") if t.strip()]
+            yield f"line {reader.line_num}", record
+    except csv.Error as error:
+        raise DatasetError(f"{path}: line {reader.line_num}: invalid CSV ({error})") from None
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _text_list(value: Any, key: str, path: Path, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DatasetError(f"{path}: {where}: {key!r} must be a list of text")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def _entries_from_records(
+    records: Iterable[tuple[str, Any]], path: Path, require_ids: bool = False
+) -> tuple[Entry, ...]:
+    entries: list[Entry] = []
+    first_use: dict[str, str] = {}
+    for where, record in records:
+        if not isinstance(record, dict):
+            raise DatasetError(f"{path}: {where}: expected an object with question and answer")
+        for key in ("question", "answer") + (("id",) if require_ids else ()):
+            if key not in record or record[key] is None:
+                raise DatasetError(f"{path}: {where}: missing {key!r}")
+            if not isinstance(record[key], str):
+                raise DatasetError(f"{path}: {where}: {key!r} must be text")
+        question, answer = record["question"].strip(), record["answer"].strip()
+        if not question:
+            raise DatasetError(f"{path}: {where}: empty question")
+        if not answer:
+            raise DatasetError(f"{path}: {where}: empty answer")
+        given_id = record.get("id")
+        if given_id is not None:
+            entry_id = str(given_id).strip()
+            if not entry_id:
+                raise DatasetError(f"{path}: {where}: empty id")
+            if entry_id in first_use:
+                first = first_use[entry_id]
+                raise DatasetError(
+                    f"{path}: {where}: duplicate id {entry_id!r} (first used at {first})"
+                )
+        else:
+            entry_id = _unique(slugify(question), first_use)
+        first_use[entry_id] = where
+        entries.append(
+            Entry(
+                id=entry_id,
+                question=question,
+                answer=answer,
+                topics=_text_list(record.get("topics"), "topics", path, where),
+                phrasings=_text_list(record.get("phrasings"), "phrasings", path, where),
+            )
+        )
+    return tuple(entries)
+
+
+def _unique(slug: str, taken: dict[str, str]) -> str:
+    if slug not in taken:
+        return slug
+    number = 2
+    while f"{slug}-{number}" in taken:
+        number += 1
+    return f"{slug}-{number}"

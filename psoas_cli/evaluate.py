@@ -1,0 +1,109 @@
+"""Measuring answer quality on a file of labelled queries (``psoas eval``).
+
+Each line of the file is ``{"query": str, "relevant": [id or question, ...]}``; an
+empty ``relevant`` list means the FAQ has no answer and the query should be declined.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from psoas_cli.dataset import Dataset, DatasetError, read_text
+from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, find_matches
+
+
+@dataclass(frozen=True)
+class LabelledQuery:
+    query: str
+    relevant: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Miss:
+    query: str
+    expected: tuple[str, ...]
+    got: str | None  # the id of the top answer, or None when declined
+
+
+@dataclass(frozen=True)
+class Report:
+    queries: int
+    in_scope: int
+    off_topic: int
+    top1: float
+    top3: float
+    mrr: float
+    declined: float
+    overall: float
+    misses: tuple[Miss, ...]
+
+
+def load_labelled(path: Path) -> list[LabelledQuery]:
+    """The labelled queries of a JSON Lines file; a broken line is a DatasetError."""
+    rows = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
+        query = record.get("query") if isinstance(record, dict) else None
+        relevant = record.get("relevant", []) if isinstance(record, dict) else None
+        if not isinstance(query, str) or not isinstance(relevant, list):
+            raise DatasetError(f"{path}: line {number}: needs 'query' text and a 'relevant' list")
+        rows.append(LabelledQuery(query, tuple(str(item) for item in relevant)))
+    if not rows:
+        raise DatasetError(f"{path}: no labelled queries")
+    return rows
+
+
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def evaluate(
+    rows: Sequence[LabelledQuery],
+    dataset: Dataset,
+    index: Index,
+    min_score: float = DEFAULT_MIN_SCORE,
+    limit: int = 10,
+) -> Report:
+    """Top-1, top-3, MRR, declined and overall accuracy, with the misses."""
+    in_scope = off_topic = top1 = top3 = declined = 0
+    reciprocal = 0.0
+    misses = []
+    for row in rows:
+        result = find_matches(row.query, dataset, index, limit=limit, min_score=min_score)
+        got = [{_key(m.entry.id), _key(m.entry.question)} for m in result.matches]
+        top = result.matches[0].entry.id if result.matches else None
+        wanted = {_key(item) for item in row.relevant}
+        if wanted:
+            in_scope += 1
+            ranks = [rank for rank, keys in enumerate(got) if keys & wanted]
+            first = ranks[0] if ranks else None
+            top1 += first == 0
+            top3 += first is not None and first < 3
+            reciprocal += 1 / (first + 1) if first is not None else 0.0
+            if first != 0:
+                misses.append(Miss(row.query, row.relevant, top))
+        else:
+            off_topic += 1
+            declined += not got
+            if got:
+                misses.append(Miss(row.query, (), top))
+    scope = max(in_scope, 1)
+    return Report(
+        queries=len(rows),
+        in_scope=in_scope,
+        off_topic=off_topic,
+        top1=top1 / scope,
+        top3=top3 / scope,
+        mrr=reciprocal / scope,
+        declined=declined / max(off_topic, 1),
+        overall=(top1 + declined) / max(len(rows), 1),
+        misses=tuple(misses),
+    )

@@ -1,0 +1,589 @@
+"""Finding the entries that answer a query, with a confidence score and the reasons.
+
+How a query is scored against an entry:
+
+1. The query is analysed into terms (see :mod:`psoas_cli.analysis`). A word the
+   dataset does not know is mended if it can be: two words joined ("ilio psoas"),
+   one word split ("hipflexors"), or a typo corrected against the dataset's own
+   vocabulary ("psoes" -> "psoas").
+2. Each query term weighs what it tells apart: its inverse document frequency.
+   A word the dataset has never seen weighs the most, because it asks for something
+   no entry talks about ("massage gun", "MRI").
+3. An entry covers a term through its question, its alternate phrasings, its topics
+   or its answer (the question counts most), directly or through a related term.
+4. The confidence (0-100) is the weighted share of the query's terms that the entry
+   covers. It means the same on any dataset: how much of what was asked this entry
+   speaks to. Below the threshold the tool declines rather than guess.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from psoas_cli.analysis import Analyzer, default_analyzer
+from psoas_cli.dataset import Dataset, Entry
+
+#: Below this confidence an entry is not offered as an answer.
+DEFAULT_MIN_SCORE = 40.0
+#: How close (in points) the second answer must be to the first to call it a tie.
+AMBIGUOUS_WITHIN = 3.0
+
+FIELDS = ("question", "phrasings", "topics", "answer")
+FIELD_WEIGHT = {"question": 1.0, "phrasings": 0.9, "topics": 0.8, "answer": 0.6}
+_K1 = 1.2
+_B = 0.75
+#: How much a word unknown to the dataset counts against coverage, relative to the
+#: weight of a term that no entry contains.
+UNKNOWN_WEIGHT = 1.0
+#: Several unknown words weigh their number to this power (1 would be their sum).
+UNKNOWN_GROWTH = 0.5
+#: The least a term the dataset knows weighs, so that a theme every entry shares
+#: ("back pain" in a back-pain FAQ) still counts for something.
+KNOWN_FLOOR = 0.6
+#: Entries less alike than this (0-1) are not offered as "See also"; at most
+#: RELATED_POOL of them are ranked for each entry.
+RELATED_FROM = 0.25
+RELATED_POOL = 6
+#: Only this many words of a query are read, and only this many distinct unknown
+#: words are mended, so that a pasted essay is answered in time.
+MAX_QUERY_WORDS = 1000
+MAX_MENDS = 40
+#: Words up to this long are mended with one edit at most; longer ones with two.
+_ONE_EDIT_UP_TO = 8
+#: How a candidate correction is chosen: each edit costs this much, and a candidate
+#: gains _TYPO_PRIOR per natural-log unit of how many entries use it.
+_EDIT_COST = 10.0
+_TYPO_PRIOR = 6.0
+
+
+class TermEvidence(NamedTuple):
+    """Why one query word counted for (or against) an entry."""
+
+    query_word: str
+    query_term: str
+    weight: float
+    entry_term: str | None = None
+    field: str | None = None
+    via: str = "exact"  # exact | synonym | related | typo | joined | split | unknown
+    strength: float = 0.0
+
+
+class Match(NamedTuple):
+    entry: Entry
+    score: float
+    evidence: tuple[TermEvidence, ...] = ()
+    #: (start, end) of the words in the question and the answer that matched the query
+    question_spans: tuple[tuple[int, int], ...] = ()
+    answer_spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def matched_terms(self) -> frozenset[str]:
+        return frozenset(e.entry_term for e in self.evidence if e.entry_term and e.strength > 0)
+
+
+class SearchResult(NamedTuple):
+    query: str
+    matches: tuple[Match, ...]
+    closest: tuple[Match, ...] = ()
+    ambiguous: bool = False
+    min_score: float = DEFAULT_MIN_SCORE
+
+
+class QueryTerm(NamedTuple):
+    word: str
+    term: str
+    weight: float
+    via: str = "exact"
+    known: bool = True
+    #: terms that count as this one in an entry, with how much a match through them counts
+    expansions: tuple[tuple[str, float, str], ...] = ()
+
+
+class Index:
+    """An inverted index over a dataset's fields.
+
+    Postings are packed ``array('I')`` pairs (entry number, term count), so a large
+    dataset's index is compact in memory and quick to save and load; a query reads
+    only the postings of its own terms.
+    """
+
+    #: bumped whenever the saved form or the analysis changes, so old caches are rebuilt
+    FORMAT = 2
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        size: int,
+        postings: dict[str, dict[str, Sequence[int] | bytes]],
+        lengths: dict[str, Sequence[int]],
+        document_frequency: dict[str, int],
+        vocabulary: dict[str, int],
+    ) -> None:
+        self.analyzer = analyzer
+        self.size = size
+        self._postings = postings
+        self.lengths = lengths
+        self.average_length = {f: (sum(lengths[f]) / size if size else 0.0) or 1.0 for f in FIELDS}
+        self.document_frequency = document_frequency
+        #: surface word -> number of entries that use it, for mending typos
+        self.vocabulary = vocabulary
+        self._vocabulary_words: list[str] | None = None
+        self._question_terms: dict[int, list[frozenset[str]]] = {}
+        #: entry id -> ids of related entries, best first (see related_entries)
+        self.related: dict[str, list[str]] = {}
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[Entry],
+        analyzer: Analyzer | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Index:
+        """Index the entries; ``progress(n)`` is told every so many entries."""
+        from array import array
+
+        analyzer = analyzer or default_analyzer()
+        postings: dict[str, dict[str, array[int]]] = {f: {} for f in FIELDS}
+        lengths: dict[str, array[int]] = {f: array("I") for f in FIELDS}
+        document_frequency: dict[str, int] = defaultdict(int)
+        word_counts: dict[str, int] = defaultdict(int)
+        seen_texts: dict[str, tuple[list[str], set[str]]] = {}
+        for number, entry in enumerate(entries):
+            if progress is not None and number and number % 1000 == 0:
+                progress(1000)
+            in_entry: set[str] = set()
+            entry_words: set[str] = set()
+            texts = (
+                ("question", entry.question),
+                ("phrasings", "\n".join(entry.phrasings)),
+                ("topics", " ".join(t.replace("-", " ") for t in entry.topics)),
+                ("answer", entry.answer),
+            )
+            for name, text in texts:
+                analysed = seen_texts.get(text)
+                if analysed is None:
+                    analysed = (analyzer.terms(text), analyzer.surface_words(text))
+                    if name == "answer":  # answers repeat in big FAQs (placeholders)
+                        seen_texts[text] = analysed
+                terms, words = analysed
+                entry_words |= words
+                lengths[name].append(len(terms))
+                counts: dict[str, int] = {}
+                for term in terms:
+                    counts[term] = counts.get(term, 0) + 1
+                field_postings = postings[name]
+                for term, count in counts.items():
+                    plist = field_postings.get(term)
+                    if plist is None:
+                        field_postings[term] = array("I", (number, count))
+                    else:
+                        plist.append(number)
+                        plist.append(count)
+                in_entry.update(counts)
+            for term in in_entry:
+                document_frequency[term] += 1
+            for word in entry_words:
+                word_counts[word] += 1
+        vocabulary = {}
+        for word in word_counts.keys() | analyzer.lexicon_words:
+            if len(word) >= 3 and word not in analyzer.stopwords and word.isalpha():
+                vocabulary[word] = word_counts.get(word, 0)
+        if progress is not None:
+            progress(len(entries) % 1000 or 1000)
+        return cls(
+            analyzer,
+            len(entries),
+            dict(postings.items()),  # type: ignore[arg-type]
+            lengths,
+            dict(document_frequency),
+            vocabulary,
+        )
+
+    def to_state(self) -> tuple[object, ...]:
+        """The index as plain values (bytes, dicts, ints) that marshal can save."""
+        postings = {
+            f: {t: (p if isinstance(p, bytes) else _packed(p)) for t, p in fp.items()}
+            for f, fp in self._postings.items()
+        }
+        lengths = {f: _packed(a) for f, a in self.lengths.items()}
+        return (
+            self.size,
+            postings,
+            lengths,
+            self.document_frequency,
+            self.vocabulary,
+            self.related,
+        )
+
+    @classmethod
+    def from_state(cls, state: tuple[object, ...], analyzer: Analyzer | None = None) -> Index:
+        size, postings, lengths, document_frequency, vocabulary, related = state
+        index = cls(
+            analyzer or default_analyzer(),
+            size,  # type: ignore[arg-type]
+            postings,  # type: ignore[arg-type]
+            {name: _unpacked(raw) for name, raw in lengths.items()},  # type: ignore[attr-defined]
+            document_frequency,  # type: ignore[arg-type]
+            vocabulary,  # type: ignore[arg-type]
+        )
+        index.related = related  # type: ignore[assignment]
+        return index
+
+    def postings(self, field_name: str, term: str) -> Sequence[int] | None:
+        """(entry number, count) pairs, flat, for a term in one field."""
+        field_postings = self._postings[field_name]
+        plist = field_postings.get(term)
+        if isinstance(plist, bytes):
+            field_postings[term] = plist = _unpacked(plist)
+        return plist
+
+    def question_terms(self, document: int, entry: Entry) -> list[frozenset[str]]:
+        """The terms of an entry's question and of each alternate phrasing (memoised)."""
+        found = self._question_terms.get(document)
+        if found is None:
+            texts = (entry.question, *entry.phrasings)
+            found = [frozenset(self.analyzer.terms(text)) for text in texts]
+            self._question_terms[document] = found
+        return found
+
+    def idf(self, term: str) -> float:
+        df = self.document_frequency.get(term, 0)
+        return math.log(1.0 + (self.size - df + 0.5) / (df + 0.5))
+
+    def knows(self, term: str) -> bool:
+        return term in self.document_frequency
+
+    def vocabulary_words(self) -> list[str]:
+        if self._vocabulary_words is None:
+            self._vocabulary_words = list(self.vocabulary)
+        return self._vocabulary_words
+
+
+def _packed(numbers: Sequence[int]) -> bytes:
+    """Unsigned 32-bit integers as bytes, for saving."""
+    if isinstance(numbers, memoryview):
+        return numbers.tobytes()
+    return memoryview(numbers).tobytes()  # type: ignore[arg-type]
+
+
+def _unpacked(raw: bytes) -> Sequence[int]:
+    """The integers of :func:`_packed`, read in place (no copy, no array module)."""
+    return memoryview(raw).cast("I")  # type: ignore[return-value]
+
+
+# --- query analysis -------------------------------------------------------------------
+
+
+def analyse_query(query: str, index: Index) -> list[QueryTerm]:
+    """The query's informative terms, with typos mended and synonyms expanded."""
+    words, mends = mend_words(query, index)
+    known: list[QueryTerm] = []
+    unknown: list[tuple[str, str]] = []
+    for token in index.analyzer.tokens_of_words(query, words):
+        inside = [m for start, m in mends.items() if token.start <= start < token.end]
+        if inside:
+            via, trust = inside[0][0], min(m[1] for m in inside)
+            surface = query[
+                token.start : max(token.end, *(token.start + len(m[2]) for m in inside))
+            ]
+        else:
+            via, trust = ("synonym" if token.via_lexicon else "exact"), 1.0
+            surface = token.surface
+        if index.knows(token.term):
+            known.append(_query_term(index, surface, token.term, via, trust))
+        else:
+            unknown.append((surface, token.term))
+    merged: dict[str, QueryTerm] = {}
+    for term in known:
+        if term.term not in merged or merged[term.term].weight < term.weight:
+            merged[term.term] = term
+    # Each word the dataset has never seen asks for something no entry covers; several
+    # of them in one long description are mostly its narrative, so their weight grows
+    # with the square root of their number rather than with the number itself.
+    distinct = {term: surface for surface, term in unknown if term not in merged}
+    if distinct:
+        each = UNKNOWN_WEIGHT * index.idf("") * len(distinct) ** (UNKNOWN_GROWTH - 1.0)
+        for term, surface in distinct.items():
+            merged[term] = QueryTerm(surface, term, each, "unknown", False, ())
+    return list(merged.values())
+
+
+def _query_term(index: Index, word: str, term: str, via: str, trust: float) -> QueryTerm:
+    expansions = [(term, trust, via)]
+    for other, weight in index.analyzer.related.get(term, ()):
+        if index.knows(other):
+            expansions.append((other, trust * weight, "related"))
+    return QueryTerm(word, term, max(index.idf(term), KNOWN_FLOOR), via, True, tuple(expansions))
+
+
+def mend_words(
+    query: str, index: Index
+) -> tuple[list[tuple[str, int, int]], dict[int, tuple[str, float, str]]]:
+    """The query's words with unknown ones mended: joined, split or typo-corrected.
+
+    Returns the words (word, start, end) and, by start offset, how a word was mended:
+    (how, trust 0-1, the words as typed).
+    """
+    words = index.analyzer.words(query)[:MAX_QUERY_WORDS]
+    out: list[tuple[str, int, int]] = []
+    mends: dict[int, tuple[str, float, str]] = {}
+    attempts: set[str] = set()
+    i = 0
+    while i < len(words):
+        word, start, end = words[i]
+        if _is_known_word(index, word) or (word not in attempts and len(attempts) >= MAX_MENDS):
+            out.append(words[i])
+            i += 1
+            continue
+        attempts.add(word)
+        if i + 1 < len(words) and (word + words[i + 1][0]) in index.vocabulary:
+            end = words[i + 1][2]
+            out.append((word + words[i + 1][0], start, end))
+            mends[start] = ("joined", 1.0, query[start:end])
+            i += 2
+            continue
+        halves = _split(index, word)
+        if halves:
+            out.extend((half, start, end) for half in halves)
+            mends[start] = ("split", 1.0, query[start:end])
+        else:
+            corrected = correct_typo(index, word)
+            if corrected:
+                out.append((corrected[0], start, end))
+                mends[start] = ("typo", corrected[1] / 100.0, query[start:end])
+            else:
+                out.append(words[i])
+        i += 1
+    return out, mends
+
+
+def _is_known_word(index: Index, word: str) -> bool:
+    return (
+        len(word) < 3
+        or not word.isalpha()
+        or word in index.vocabulary
+        or word in index.analyzer.stopwords
+        or word in index.analyzer.lexicon_words
+    )
+
+
+def _split(index: Index, word: str) -> tuple[str, str] | None:
+    for cut in range(3, len(word) - 2):
+        left, right = word[:cut], word[cut:]
+        if left in index.vocabulary and right in index.vocabulary:
+            return left, right
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _correct_cached(index: Index, word: str) -> tuple[str, float] | None:
+    return _correct(index, word)
+
+
+def correct_typo(index: Index, word: str) -> tuple[str, float] | None:
+    """The dataset word closest to a misspelt one, and its similarity (0-100)."""
+    return _correct_cached(index, word)
+
+
+def _correct(index: Index, word: str) -> tuple[str, float] | None:
+    """The closest words by edits (a transposition counts as one); among them the more
+    common one wins, as a speller would guess: "flexers" is more likely "flexors" (in
+    many entries) than "flexes" (in one).
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    allowed = 1 if len(word) <= _ONE_EDIT_UP_TO else 2
+    found = process.extract(
+        word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=allowed, limit=8
+    )
+    if len(word) <= 3:
+        # In a short word one changed letter makes another word ("gun", "gut"); only a
+        # missing letter is mended ("bak" -> "back").
+        found = [c for c in found if len(c[0]) > len(word)]
+    if not found:
+        return None
+
+    def likelihood(candidate: tuple[str, float, int]) -> float:
+        text, edits, _ = candidate
+        prior = _TYPO_PRIOR * math.log1p(index.vocabulary.get(text, 0))
+        return -_EDIT_COST * edits + prior + (2.0 if text[0] == word[0] else 0.0)
+
+    best, edits, _ = max(found, key=likelihood)
+    return best, 100.0 * (1.0 - edits / max(len(word), len(best)))
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+#: Share of the confidence that comes from how much of the entry's question (or of its
+#: closest alternate phrasing) the query covers; the rest is how much of the query the
+#: entry covers.
+REVERSE_WEIGHT = 0.2
+_RERANK = 50
+
+
+def _question_coverage(
+    index: Index, document: int, entry: Entry, expanded: dict[str, float]
+) -> float:
+    best = 0.0
+    for terms in index.question_terms(document, entry):
+        total = sum(index.idf(t) for t in terms)
+        if total > 0:
+            best = max(best, sum(index.idf(t) * expanded.get(t, 0.0) for t in terms) / total)
+    return min(best, 1.0)
+
+
+def _strength(index: Index, field_name: str, tf: int, document: int) -> float:
+    if field_name in ("phrasings", "topics"):
+        return 1.0
+    length = index.lengths[field_name][document]
+    norm = 1.0 - _B + _B * length / index.average_length[field_name]
+    return tf * (_K1 + 1.0) / (tf + _K1 * norm)
+
+
+def find_matches(
+    query: str,
+    dataset: Dataset,
+    index: Index,
+    limit: int = 3,
+    min_score: float = DEFAULT_MIN_SCORE,
+    highlight: bool = True,
+) -> SearchResult:
+    """The entries that best answer the query, best first, with their confidence.
+
+    ``highlight`` also finds where the matched words are in each answer, for display.
+    """
+    query_terms = analyse_query(query, index)
+    total_weight = sum(t.weight for t in query_terms)
+    if not query_terms or total_weight <= 0:
+        return SearchResult(query=query, matches=(), min_score=min_score)
+
+    # best evidence per (document, query term): (capped strength, rank strength, evidence)
+    best: dict[int, dict[str, tuple[float, float, str, str, str]]] = defaultdict(dict)
+    for qt in query_terms:
+        for term, trust, via in qt.expansions:
+            for field_name in FIELDS:
+                plist = index.postings(field_name, term)
+                if not plist:
+                    continue
+                field_weight = FIELD_WEIGHT[field_name] * trust
+                pairs = iter(plist)
+                for document, tf in zip(pairs, pairs, strict=True):
+                    strength = field_weight * _strength(index, field_name, tf, document)
+                    current = best[document].get(qt.term)
+                    if current is None:
+                        best[document][qt.term] = (
+                            min(1.0, strength),
+                            strength,
+                            term,
+                            field_name,
+                            via,
+                        )
+                    else:
+                        capped = max(current[0], min(1.0, strength))
+                        rank = max(current[1], strength) + 0.25 * min(current[1], strength)
+                        if strength > current[1]:
+                            best[document][qt.term] = (capped, rank, term, field_name, via)
+                        else:
+                            best[document][qt.term] = (capped, rank, *current[2:])
+
+    covered: list[tuple[float, float, int]] = []
+    for document, per_term in best.items():
+        share = sum(qt.weight * per_term[qt.term][0] for qt in query_terms if qt.term in per_term)
+        rank = sum(qt.weight * per_term[qt.term][1] for qt in query_terms if qt.term in per_term)
+        covered.append((share / total_weight, rank, document))
+    covered.sort(key=lambda item: (-item[0], -item[1]))
+    # The reverse view, how much of the entry's question the query asks about, is
+    # computed for the leading candidates only: it separates entries that cover the
+    # query equally well ("psoas" is in many questions; one of them is about little else).
+    candidates = covered[:_RERANK]
+    expanded = {e[0]: e[1] for qt in query_terms for e in qt.expansions}
+    scored = []
+    for share, rank, document in candidates:
+        reverse = _question_coverage(index, document, dataset.entries[document], expanded)
+        confidence = 100.0 * share * (1.0 - REVERSE_WEIGHT + REVERSE_WEIGHT * reverse)
+        scored.append((confidence, rank, document))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+
+    def to_match(confidence: float, document: int, spans: bool = True) -> Match:
+        per_term = best[document]
+        evidence = []
+        for qt in query_terms:
+            if qt.term in per_term:
+                capped, _, term, field_name, via = per_term[qt.term]
+                evidence.append(
+                    TermEvidence(qt.word, qt.term, qt.weight, term, field_name, via, capped)
+                )
+            else:
+                evidence.append(TermEvidence(qt.word, qt.term, qt.weight, via=qt.via))
+        entry = dataset.entries[document]
+        terms = {e.entry_term for e in evidence if e.entry_term}
+        return Match(
+            entry,
+            round(confidence, 1),
+            tuple(evidence),
+            matched_spans(index.analyzer, entry.question, terms) if spans else (),
+            matched_spans(index.analyzer, entry.answer, terms) if spans else (),
+        )
+
+    confident = [(c, d) for c, _, d in scored if c >= min_score]
+    ambiguous = len(confident) >= 2 and confident[0][0] - confident[1][0] < AMBIGUOUS_WITHIN
+    # When the first two are too close to call, both are shown rather than a guess.
+    shown = max(limit, 2) if ambiguous and limit > 0 else max(limit, 0)
+    matches = tuple(to_match(c, d, highlight) for c, d in confident[:shown])
+    closest = () if matches else tuple(to_match(c, d, False) for c, _, d in scored[:3])
+    return SearchResult(query, matches, closest, ambiguous, min_score)
+
+
+def matched_spans(analyzer: Analyzer, text: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
+    """Where in ``text`` the given terms occur, for highlighting."""
+    return tuple((t.start, t.end) for t in analyzer.tokens(text) if t.term in terms)
+
+
+def related_entries(
+    entry: Entry,
+    dataset: Dataset,
+    index: Index,
+    exclude: Collection[str] = (),
+    limit: int = 2,
+) -> list[Entry]:
+    """Up to ``limit`` other entries on the same subject: shared topics and similar words.
+
+    Half of the likeness is the share of topics the two entries have in common, half is
+    how well the entry's question, asked as a query, matches the other entry. The
+    ranking depends only on the dataset, so the index keeps it once worked out.
+    """
+    ranked = index.related.get(entry.id)
+    if ranked is None:
+        ranked = index.related[entry.id] = _rank_related(entry, dataset, index)
+    found = (dataset.get(other) for other in ranked if other not in exclude)
+    return [other for other in found if other is not None][:limit]
+
+
+def _rank_related(entry: Entry, dataset: Dataset, index: Index) -> list[str]:
+    similar = find_matches(
+        entry.question, dataset, index, RELATED_POOL + 1, min_score=0, highlight=False
+    )
+    topics = set(entry.topics)
+    scored = []
+    for match in similar.matches:
+        other = match.entry
+        if other.id == entry.id:
+            continue
+        union = topics | set(other.topics)
+        shared = len(topics & set(other.topics)) / len(union) if union else 0.0
+        scored.append((0.5 * shared + 0.5 * match.score / 100.0, other.id))
+    scored.sort(key=lambda item: -item[0])
+    return [other for likeness, other in scored if likeness > RELATED_FROM]
+
+
+def similar_ids(wanted: str, ids: Sequence[str], limit: int = 3) -> list[str]:
+    """The ids that look most like a mistyped one, for "did you mean"."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(wanted.lower(), ids, scorer=fuzz.WRatio, score_cutoff=60, limit=limit)
+    return [choice for choice, _, _ in found]

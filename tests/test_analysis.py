@@ -1,0 +1,91 @@
+"""Normalising, stemming, stop words and the lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from psoas_cli.analysis import Analyzer, default_analyzer, light_stem, normalise_word
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("Psoas", "psoas"),
+        ("CAN'T", "cant"),
+        ("can’t", "cant"),
+        ("muscle's", "muscle"),
+        ("Fémur", "femur"),
+        ("ﬂexor", "flexor"),
+    ],
+)
+def test_normalise_word(word: str, expected: str):
+    assert normalise_word(word) == expected
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("stretch", "stretches", "stretching", "stretched"),
+        ("flexor", "flexors"),
+        ("cause", "causes", "causing", "caused"),
+        ("release", "released", "releasing"),
+        ("sit", "sitting"),
+        ("run", "running"),
+        ("tight", "tightness"),
+        ("spasm", "spasms"),
+        ("body", "bodies"),
+    ],
+)
+def test_inflections_share_a_stem(words: tuple[str, ...]):
+    assert len({light_stem(w) for w in words}) == 1, [light_stem(w) for w in words]
+
+
+@pytest.mark.parametrize("a, b", [("spine", "spin"), ("pose", "pos"), ("bone", "bon")])
+def test_short_words_keep_their_final_e(a: str, b: str):
+    assert light_stem(a) != light_stem(b)
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("Why does my lower back hurt?", ["lower_back", "pain"]),
+        ("ache in my tummy", ["pain", "abdomen"]),
+        ("sore belly", ["pain", "abdomen"]),
+        ("swayback", ["lordosis"]),
+        ("thigh bone", ["femur"]),
+        ("loosen the psoas", ["release", "psoas"]),
+        ("stiff hip flexors", ["tight", "hip_flexor"]),
+        ("the lumbar spine", ["lower_back"]),
+        ("sit bones", ["sit_bone"]),
+    ],
+)
+def test_lexicon_maps_lay_words_to_concepts(text: str, terms: list[str]):
+    assert default_analyzer().terms(text) == terms
+
+
+def test_stop_words_are_dropped_but_kept_when_asked():
+    analyzer = default_analyzer()
+    assert analyzer.terms("what is the") == []
+    assert analyzer.terms("what is the", keep_stopwords=True) == ["what", "is", "the"]
+
+
+def test_tokens_point_back_into_the_text():
+    text = "My LOWER back hurts"
+    tokens = default_analyzer().tokens(text)
+    assert [(t.term, text[t.start : t.end]) for t in tokens] == [
+        ("lower_back", "LOWER back"),
+        ("pain", "hurts"),
+    ]
+    assert all(t.via_lexicon for t in tokens)
+
+
+def test_related_terms_come_from_the_lexicon():
+    analyzer = Analyzer(
+        {
+            "keep": ["psoas"],
+            "synonyms": {"hip flexor": ["hip flexors"]},
+            "related": [{"terms": ["psoas", "hip flexor"], "weight": 0.5}],
+        }
+    )
+    assert ("hip_flexor", 0.5) in analyzer.related["psoas"]
+    assert ("psoas", 0.5) in analyzer.related["hip_flexor"]

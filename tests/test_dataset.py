@@ -1,0 +1,178 @@
+"""Loading the bundled dataset and users' FAQ files, good and broken."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from psoas_cli.dataset import DatasetError, load_bundled, load_file, slugify
+
+SOURCE_PAGE = Path(__file__).parent / "fixtures" / "source_page.txt"
+
+
+def _source_pairs() -> list[tuple[str, str]]:
+    """Question and answer pairs of the source page; its title repeats the first question."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", SOURCE_PAGE.read_text("utf-8"))]
+    paragraphs = [p for p in paragraphs if p][1:]
+    pairs: list[tuple[str, list[str]]] = []
+    for paragraph in paragraphs:
+        if paragraph.endswith("?") and "\n" not in paragraph:
+            pairs.append((paragraph, []))
+        else:
+            pairs[-1][1].append(paragraph)
+    return [(q, " ".join(" ".join(a).split())) for q, a in pairs]
+
+
+def test_bundled_entries_are_the_source_page_word_for_word(bundled):
+    expected = _source_pairs()
+    assert len(expected) == 12
+    got = [(e.question, " ".join(e.answer.split())) for e in bundled.entries]
+    assert got == expected
+
+
+def test_bundled_entries_have_readable_unique_ids_and_topics(bundled):
+    ids = [e.id for e in bundled.entries]
+    assert len(set(ids)) == len(ids)
+    for entry in bundled.entries:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry.id)
+        assert entry.topics, entry.id
+
+
+def test_exercises_come_from_the_page_and_link_to_their_entry(bundled):
+    names = [x.name for x in bundled.exercises]
+    assert names == ["Psoas Stretch", "Boat Pose", "Upper Psoas Release"]
+    page = " ".join(SOURCE_PAGE.read_text("utf-8").split()).lower()
+    for exercise in bundled.exercises:
+        assert bundled.get(exercise.source_id) is not None
+        for step in exercise.steps:
+            # Each step is a sentence of the page, at most re-capitalised and re-punctuated.
+            assert step.rstrip(".").lower() in page, step
+
+
+@pytest.mark.parametrize(
+    "text, suffix",
+    [
+        (
+            '[{"question": "Q one?", "answer": "A one."}, {"question": "Q two?", "answer": "B"}]',
+            ".json",
+        ),
+        (
+            '{"question": "Q one?", "answer": "A one."}\n\n{"question": "Q two?", "answer": "B"}\n',
+            ".jsonl",
+        ),
+        ('question,answer\nQ one?,A one.\n"Q two?","B"\n', ".csv"),
+        ("\ufeffquestion,answer\nQ one?,A one.\nQ two?,B\n", ".csv"),
+        (
+            '{"faq": [{"question": "Q one?", "answer": "A one."}, {"question": "Q two?", '
+            '"answer": "B"}]}',
+            ".json",
+        ),
+    ],
+    ids=["json-array", "jsonl", "csv", "csv-with-bom", "json-wrapped-array"],
+)
+def test_user_files_in_every_format(tmp_path: Path, text: str, suffix: str):
+    path = tmp_path / f"faq{suffix}"
+    path.write_text(text, encoding="utf-8")
+    dataset = load_file(path)
+    assert [e.question for e in dataset.entries] == ["Q one?", "Q two?"]
+    assert [e.id for e in dataset.entries] == ["q-one", "q-two"]
+
+
+def test_optional_fields_are_read_and_extra_keys_ignored(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    rows = [{"id": "x1", "question": "Q?", "answer": "A", "topics": ["t1", "t2"], "votes": 3}]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    entry = load_file(path).entries[0]
+    assert (entry.id, entry.topics) == ("x1", ("t1", "t2"))
+
+
+def test_csv_topics_are_split_on_semicolons(tmp_path: Path):
+    path = tmp_path / "faq.csv"
+    path.write_text("id,question,answer,topics\na,Q?,A,one; two\n", encoding="utf-8")
+    assert load_file(path).entries[0].topics == ("one", "two")
+
+
+def test_generated_ids_stay_unique(tmp_path: Path):
+    path = tmp_path / "faq.jsonl"
+    rows = [{"question": "Same question?", "answer": str(n)} for n in range(3)]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert [e.id for e in load_file(path).entries] == [
+        "same-question",
+        "same-question-2",
+        "same-question-3",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("missing.json", None, "no such file"),
+        ("empty.json", "", "empty"),
+        ("blank.jsonl", "\n\n  \n", "empty"),
+        ("array.json", "[]", "no entries"),
+        ("bad.json", '[{"question": "Q?", "answer": "A"},', "line 1 column"),
+        ("bad.jsonl", '{"question": "Q?", "answer": "A"}\n{"question": oops}\n', "line 2"),
+        ("noanswer.jsonl", '{"question": "Q?"}\n', "line 1: missing 'answer'"),
+        ("emptyq.json", '[{"question": "  ", "answer": "A"}]', "entry 1: empty question"),
+        ("emptya.json", '[{"question": "Q", "answer": ""}]', "entry 1: empty answer"),
+        ("number.json", '[{"question": 5, "answer": "A"}]', "'question' must be text"),
+        ("notobj.json", '["just text"]', "entry 1: expected an object"),
+        (
+            "dupe.json",
+            '[{"id": "a", "question": "Q", "answer": "A"},'
+            ' {"id": "a", "question": "R", "answer": "B"}]',
+            "entry 2: duplicate id 'a'",
+        ),
+        ("header.csv", "q,a\nQ?,A\n", "'question' and 'answer' columns"),
+        ("object.json", '{"answers": 3, "x": {}}', "expected a JSON array"),
+    ],
+)
+def test_broken_files_give_a_clear_error_naming_the_file(
+    tmp_path: Path, name: str, content: str | None, message: str
+):
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        load_file(path)
+    assert str(path) in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_non_utf8_file_names_the_line(tmp_path: Path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("question,answer\nQ?,A\nCaf\u00e9?,B\n".encode("latin-1"))
+    with pytest.raises(DatasetError, match=r"line 3: not UTF-8"):
+        load_file(path)
+
+
+def test_a_directory_is_not_a_dataset(tmp_path: Path):
+    with pytest.raises(DatasetError, match="is a directory"):
+        load_file(tmp_path)
+
+
+def test_bundled_schema_errors_name_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import psoas_cli.dataset as dataset_module
+
+    faq = tmp_path / "faq.json"
+    faq.write_text(
+        '[{"id": "a", "question": "Q", "answer": "A"}, {"question": "R", "answer": "B"}]'
+    )
+    monkeypatch.setattr(dataset_module, "data_file", lambda name: tmp_path / name)
+    with pytest.raises(DatasetError, match=r"faq.json: entry 2: missing 'id'"):
+        load_bundled()
+
+
+@pytest.mark.parametrize(
+    "question, slug",
+    [
+        ("Can the psoas cause pain?", "can-the-psoas-cause-pain"),
+        ("Ça va?", "ca-va"),
+        ("???", "entry"),
+    ],
+)
+def test_slugify(question: str, slug: str):
+    assert slugify(question) == slug

@@ -1,0 +1,154 @@
+"""Matching: typo mending, synonyms, scores, the threshold and the labelled queries."""
+
+from __future__ import annotations
+
+import json
+import marshal
+from pathlib import Path
+
+import pytest
+
+from psoas_cli.dataset import Dataset, Entry, load_file
+from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matches, mend_words
+
+LABELLED = Path(__file__).parent / "data" / "queries.jsonl"
+#: The share of labelled queries that must be answered right (or declined when they
+#: should be) on the bundled FAQ.
+TARGET_OVERALL = 0.9
+
+
+@pytest.fixture(scope="module")
+def index(bundled) -> Index:
+    return Index.build(bundled.entries)
+
+
+def ask(query: str, dataset: Dataset, index: Index, **options):
+    return find_matches(query, dataset, index, **options)
+
+
+def test_labelled_queries_reach_the_target(bundled, index):
+    rows = [json.loads(line) for line in LABELLED.read_text("utf-8").splitlines() if line]
+    right = 0
+    misses = []
+    for row in rows:
+        result = ask(row["query"], bundled, index)
+        top = result.matches[0].entry.id if result.matches else None
+        ok = top in row["relevant"] if row["relevant"] else top is None
+        right += ok
+        if not ok:
+            misses.append((row["query"], top))
+    assert right / len(rows) >= TARGET_OVERALL, misses
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("psoes", "psoas"),
+        ("lowwer", "lower"),
+        ("flexsors", "flexors"),
+        ("streches", "stretches"),
+        ("tummmy", "tummy"),
+        ("illiopsoas", "iliopsoas"),
+    ],
+)
+def test_typos_are_corrected_against_the_vocabulary(index, typed: str, meant: str):
+    words, mends = mend_words(f"my {typed} hurts", index)
+    assert [w for w, _, _ in words][1] == meant
+    assert mends[3][0] == "typo"
+
+
+@pytest.mark.parametrize("word", ["pancakes", "sneezing", "xyzzy", "mri"])
+def test_unrelated_words_are_not_forced_onto_the_vocabulary(index, word: str):
+    _, mends = mend_words(word, index)
+    assert mends == {}
+
+
+def test_split_and_joined_words_are_mended(index):
+    words, mends = mend_words("ilio psoas", index)
+    assert [w for w, _, _ in words] == ["iliopsoas"] and mends[0][0] == "joined"
+    words, mends = mend_words("tightpsoas", index)
+    assert [w for w, _, _ in words] == ["tight", "psoas"] and mends[0][0] == "split"
+
+
+def test_query_terms_go_through_synonyms_and_keep_their_words(index):
+    terms = {t.term: t for t in analyse_query("sore tummy", index)}
+    assert set(terms) == {"pain", "abdomen"}
+    assert terms["abdomen"].word == "tummy" and terms["abdomen"].via == "synonym"
+
+
+def test_off_topic_queries_are_declined(bundled, index):
+    for query in ("recipe for pancakes", "my cat is sneezing", "xyzzy"):
+        result = ask(query, bundled, index)
+        assert result.matches == (), query
+
+
+def test_words_the_faq_never_mentions_lower_the_score(bundled, index):
+    plain = ask("release my psoas", bundled, index).matches[0].score
+    with_unknown = ask("release my psoas with a massage gun", bundled, index, min_score=0)
+    assert with_unknown.matches[0].score < plain
+    assert with_unknown.matches[0].score < DEFAULT_MIN_SCORE
+
+
+def test_the_threshold_decides_what_is_shown(bundled, index):
+    assert ask("psoas", bundled, index, min_score=100.0).matches == ()
+    assert len(ask("psoas", bundled, index, min_score=0.0, limit=12).matches) > 3
+    result = ask("hip flexor", bundled, index, min_score=100.0)
+    assert result.closest and result.closest[0].score < 100
+
+
+def test_scores_are_between_0_and_100_best_first(bundled, index):
+    matches = ask(
+        "tight hip flexors and lower back pain", bundled, index, limit=12, min_score=0
+    ).matches
+    scores = [m.score for m in matches]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_close_top_two_are_both_shown(tmp_path: Path):
+    entries = (
+        Entry("a", "How do I oil a bike chain?", "With chain oil."),
+        Entry("b", "How do I oil a bike chain quickly?", "With spray oil."),
+        Entry("c", "How do I descale a kettle?", "With vinegar."),
+    )
+    dataset = Dataset(entries)
+    index = Index.build(entries)
+    result = find_matches("oil bike chain", dataset, index, limit=1)
+    assert result.ambiguous
+    assert {m.entry.id for m in result.matches} == {"a", "b"}
+
+
+def test_a_users_faq_is_matched_by_the_same_logic(small_faq: Path):
+    dataset = load_file(small_faq)
+    index = Index.build(dataset.entries)
+    assert ask("descaling my kettle", dataset, index).matches[0].entry.id == "kettle-descale"
+    assert ask("oiling a bicycle chian", dataset, index).matches[0].entry.id == "bike-chain"
+    assert ask("psoas stretch", dataset, index).matches == ()
+
+
+def test_evidence_says_how_each_word_matched(bundled, index):
+    match = ask("psoes streches", bundled, index).matches[0]
+    vias = {e.query_word: e.via for e in match.evidence}
+    assert vias == {"psoes": "typo", "streches": "typo"}
+    assert all(e.entry_term and e.field for e in match.evidence)
+
+
+def test_highlight_spans_cover_the_matched_words(bundled, index):
+    match = ask("lumbar discs", bundled, index).matches[0]
+    answer = match.entry.answer
+    highlighted = {answer[s:e].lower() for s, e in match.answer_spans}
+    assert {"lumbar", "discs"} <= highlighted
+
+
+def test_index_survives_a_round_trip_through_marshal(bundled, index):
+    state = marshal.loads(marshal.dumps(index.to_state()))
+    copy = Index.from_state(state)
+    for query in ("psoas stretch", "lowwer back pain", "tummy ache"):
+        a = [(m.entry.id, m.score) for m in ask(query, bundled, index).matches]
+        b = [(m.entry.id, m.score) for m in ask(query, bundled, copy).matches]
+        assert a == b
+
+
+def test_a_huge_query_is_answered(bundled, index):
+    result = ask("psoas " + "blah" * 2000 + " lorem ipsum " * 10000, bundled, index)
+    assert result.query.startswith("psoas")
