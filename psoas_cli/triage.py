@@ -1,0 +1,797 @@
+"""Red-flag triage: spot symptoms in a query that need a doctor or emergency care.
+
+The flags, their wording, their patterns and the regional emergency numbers all live in
+``data/red_flags.json``; this module holds only the mechanism:
+
+1. normalise the query (case, apostrophes, contractions, spacing, hedges);
+2. split it into clauses (punctuation, "but", and "and" when a new statement follows);
+3. run each flag's patterns over the clauses, ignoring a match that a negation cue
+   ("no", "not", "never", "without", ...) shortly before it switches off, in its own
+   clause only, in the manner of NegEx;
+4. a flag fires when one of its ``patterns`` matches, or when every group of its
+   ``together`` list matches somewhere in the query, unless one of its ``unless``
+   patterns (say, an intentional diet for weight loss) also matches.
+
+Only the standard library is imported, and the patterns are compiled once per load.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+# typing and collections.abc are needed only by type checkers; skipping them at run time
+# keeps `import psoas_cli.triage` cheap (mypy honours a module-level TYPE_CHECKING).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any, TypeGuard
+
+__all__ = [
+    "REGIONS",
+    "RedFlag",
+    "RedFlagDataError",
+    "detect_red_flags",
+    "emergency_advice",
+    "load_red_flags",
+]
+
+REGIONS: tuple[str, ...] = ("au", "ca", "eu", "nz", "uk", "us")
+URGENCIES: frozenset[str] = frozenset({"emergency", "urgent"})
+DATA_FILE_NAME = "red_flags.json"
+GATES_FILE_NAME = "red_flag_gates.json"
+
+# A negation cue switches off a match that starts within this many words after it
+# (NegEx uses a window of five).
+NEGATION_WINDOW = 5
+
+
+class RedFlagDataError(Exception):
+    """The red-flag data file is missing, unreadable or malformed."""
+
+
+class RedFlag(NamedTuple):
+    """One red-flag symptom, what it can mean and what to do about it.
+
+    (A NamedTuple, as the dataset's types are, for import time.) The patterns of a flag
+    loaded by :func:`load_red_flags` are kept beside it, so the flag itself stays these
+    five plain strings.
+    """
+
+    id: str
+    symptom: str
+    condition: str
+    urgency: str
+    advice: str
+
+
+class _Pattern:
+    """One expanded pattern, compiled only when a query could match it.
+
+    Compiling the hundred-odd patterns costs tens of milliseconds, more than the rest of
+    a ``psoas ask``. Each pattern has a gate: literal strings of which every match
+    contains at least one (from ``data/red_flag_gates.json``, derived from the regex by
+    :func:`required_literals`). A query that holds none of them cannot match, so the
+    pattern is neither compiled nor run. A pattern without a gate is always run.
+    """
+
+    __slots__ = ("source", "gate", "where", "_regex")
+
+    def __init__(self, source: str, gate: tuple[str, ...] | None, where: str) -> None:
+        self.source = source
+        self.gate = gate
+        self.where = where
+        self._regex: re.Pattern[str] | None = None
+
+    def could_match(self, text: str) -> bool:
+        return self.gate is None or any(literal in text for literal in self.gate)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(self.source, re.MULTILINE)
+        return self._regex
+
+
+class _Rule:
+    """The patterns of one flag (a plain class: cheaper to define than a dataclass)."""
+
+    __slots__ = ("patterns", "together", "unless")
+
+    def __init__(
+        self,
+        patterns: tuple[_Pattern, ...],
+        together: tuple[tuple[_Pattern, ...], ...],
+        unless: tuple[_Pattern, ...],
+    ) -> None:
+        self.patterns = patterns
+        self.together = together
+        self.unless = unless
+
+
+class _Region:
+    """One region's emergency number, and its urgent-advice number if it has one."""
+
+    __slots__ = ("code", "name", "short", "emergency", "urgent")
+
+    def __init__(
+        self, code: str, name: str, short: str, emergency: str, urgent: str | None
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.short = short
+        self.emergency = emergency
+        self.urgent = urgent
+
+
+# --------------------------------------------------------------------------- loading
+
+_FLAG_TEXT_FIELDS = ("id", "symptom", "condition", "urgency", "advice")
+_FLAG_KEYS = frozenset({*_FLAG_TEXT_FIELDS, "patterns", "together", "unless"})
+_TOP_KEYS = frozenset({"notes", "terms", "regions", "flags"})
+_REGION_KEYS = ("code", "name", "short", "emergency", "urgent")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+_TERM_NAME = re.compile(r"[a-z_]+\Z")
+_TERM_REF = re.compile(r"\{([a-z_]+)\}")
+_GAP = re.compile(r"<(\d{1,2})>")
+_GAP_STOP = "(?:no|not|never|nor|without)"
+
+
+def load_red_flags(path: Path | None = None) -> tuple[RedFlag, ...]:
+    """The red flags from ``path``, or from the bundled data file (parsed once).
+
+    Raises :class:`RedFlagDataError` with a one-line reason when the file is malformed.
+    """
+    if path is None:
+        return _default_flags()
+    return _parse_flags(_read_document(Path(path)), Path(path))
+
+
+@functools.cache
+def _default_path() -> Path:
+    from psoas_cli import resources  # deferred: importlib.resources is not free to import
+
+    return resources.data_file(DATA_FILE_NAME)
+
+
+@functools.cache
+def _default_document() -> dict[str, Any]:
+    return _read_document(_default_path())
+
+
+@functools.cache
+def _default_flags() -> tuple[RedFlag, ...]:
+    return _parse_flags(_default_document(), _default_path(), _default_gates())
+
+
+def _default_gates() -> dict[str, list[str]]:
+    """The gates of the bundled patterns; none (every pattern runs) if the file is absent."""
+    import json
+
+    try:
+        gates = json.loads(_default_path().with_name(GATES_FILE_NAME).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return gates if isinstance(gates, dict) else {}
+
+
+@functools.cache
+def _default_regions() -> dict[str, _Region]:
+    return _parse_regions(_default_document(), _default_path())
+
+
+def _forget_default() -> None:
+    """Drop the cached default data, so the next call reads the file again (for tests)."""
+    for cached in (_default_path, _default_document, _default_flags, _default_regions):
+        cached.cache_clear()
+
+
+def _read_document(path: Path) -> dict[str, Any]:
+    import json  # deferred: only needed when the data is first loaded
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RedFlagDataError(f"{path}: cannot read red-flag data: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise RedFlagDataError(f"{path}: not UTF-8 text: {exc.reason}") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RedFlagDataError(f"{path}: not valid JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise RedFlagDataError(f"{path}: expected a JSON object at the top level")
+    unknown = sorted(set(document) - _TOP_KEYS)
+    if unknown:
+        raise RedFlagDataError(f"{path}: unknown top-level key(s): {', '.join(unknown)}")
+    return document
+
+
+def _parse_flags(
+    document: dict[str, Any], path: Path, gates: dict[str, list[str]] | None = None
+) -> tuple[RedFlag, ...]:
+    terms = _parse_terms(document.get("terms", {}), path)
+    gates = gates or {}
+    raw_flags = document.get("flags")
+    if not isinstance(raw_flags, list) or not raw_flags:
+        raise RedFlagDataError(f"{path}: 'flags' must be a non-empty list")
+    flags: list[RedFlag] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_flags):
+        where = f"{path}: flag #{index + 1}"
+        if not isinstance(raw, dict):
+            raise RedFlagDataError(f"{where}: expected an object")
+        if isinstance(raw.get("id"), str):
+            where = f"{path}: flag {raw['id']!r}"
+        unknown = sorted(set(raw) - _FLAG_KEYS)
+        if unknown:
+            raise RedFlagDataError(f"{where}: unknown key(s): {', '.join(unknown)}")
+        for name in _FLAG_TEXT_FIELDS:
+            value = raw.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise RedFlagDataError(f"{where}: '{name}' must be a non-empty string")
+        if not _SLUG.match(raw["id"]):
+            raise RedFlagDataError(f"{where}: 'id' must be a lower-case slug like 'bowel-control'")
+        if raw["id"] in seen:
+            raise RedFlagDataError(f"{where}: duplicate id")
+        seen.add(raw["id"])
+        if raw["urgency"] not in URGENCIES:
+            raise RedFlagDataError(
+                f"{where}: 'urgency' must be one of {', '.join(sorted(URGENCIES))}"
+            )
+        rule = _Rule(
+            patterns=_compile_list(raw.get("patterns", []), "patterns", terms, where, gates),
+            together=tuple(
+                _compile_list(group, "together", terms, where, gates)
+                for group in _as_list(raw.get("together", []), "together", where)
+            ),
+            unless=_compile_list(raw.get("unless", []), "unless", terms, where, gates),
+        )
+        if not rule.patterns and not rule.together:
+            raise RedFlagDataError(f"{where}: needs 'patterns' or 'together'")
+        if len(rule.together) == 1 or any(not group for group in rule.together):
+            raise RedFlagDataError(f"{where}: 'together' needs two or more non-empty groups")
+        flag = RedFlag(**{name: raw[name].strip() for name in _FLAG_TEXT_FIELDS})
+        _RULES[id(flag)] = (flag, rule)
+        flags.append(flag)
+    return tuple(flags)
+
+
+def _parse_terms(raw: Any, path: Path) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise RedFlagDataError(f"{path}: 'terms' must be an object of name: regex")
+    terms: dict[str, str] = {}
+    for name, value in raw.items():
+        if not _TERM_NAME.match(name) or not isinstance(value, str) or not value:
+            raise RedFlagDataError(f"{path}: term {name!r} must be a lower-case name: regex")
+        terms[name] = value
+    return terms
+
+
+def _as_list(value: Any, key: str, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise RedFlagDataError(f"{where}: '{key}' must be a list")
+    return value
+
+
+def _compile_list(
+    value: Any, key: str, terms: dict[str, str], where: str, gates: dict[str, list[str]]
+) -> tuple[_Pattern, ...]:
+    patterns = []
+    for source in _as_list(value, key, where):
+        if not isinstance(source, str) or not source.strip():
+            raise RedFlagDataError(f"{where}: every entry of '{key}' must be a non-empty string")
+        expanded = rf"(?<![a-z0-9])(?:{_expand(source, terms, where)})(?![a-z0-9])"
+        gate = gates.get(gate_key(expanded))
+        patterns.append(_Pattern(expanded, tuple(gate) if gate else None, f"{where}: {source!r}"))
+    return tuple(patterns)
+
+
+def check_patterns(flags: Sequence[RedFlag]) -> None:
+    """Compile every pattern now; a bad one raises RedFlagDataError (for tests and CI)."""
+    for flag in flags:
+        rule = _rule(flag)
+        for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
+            try:
+                regex = pattern.regex
+            except re.error as exc:
+                raise RedFlagDataError(f"{pattern.where}: bad pattern: {exc}") from exc
+            if regex.fullmatch(""):
+                raise RedFlagDataError(f"{pattern.where}: pattern matches empty text")
+
+
+def gate_key(expanded: str) -> str:
+    """The key of an expanded pattern in the gates file."""
+    import zlib
+
+    return f"{zlib.crc32(expanded.encode()):08x}"
+
+
+def _expand(source: str, terms: dict[str, str], where: str, depth: int = 0) -> str:
+    """Replace ``{term}`` with its regex and ``<N>`` with "up to N words"."""
+    if depth > 5:
+        raise RedFlagDataError(f"{where}: terms nest too deeply in {source!r}")
+
+    def term(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in terms:
+            raise RedFlagDataError(f"{where}: unknown term {{{name}}}")
+        return f"(?:{_expand(terms[name], terms, where, depth + 1)})"
+
+    expanded = _TERM_REF.sub(term, source)
+    # A gap never skips a negation: "pain does not wake me" must not match "pain <3>wake me".
+    return _GAP.sub(lambda m: rf"(?:(?!{_GAP_STOP}\b)[a-z0-9]+ ){{0,{m.group(1)}}}", expanded)
+
+
+def _is_text(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _parse_regions(document: dict[str, Any], path: Path) -> dict[str, _Region]:
+    raw_regions = document.get("regions")
+    if not isinstance(raw_regions, list):
+        raise RedFlagDataError(f"{path}: 'regions' must be a list")
+    regions: dict[str, _Region] = {}
+    for raw in raw_regions:
+        if not isinstance(raw, dict) or set(raw).difference(_REGION_KEYS):
+            raise RedFlagDataError(f"{path}: a region may only have {', '.join(_REGION_KEYS)}")
+        code, name, short, emergency = (raw.get(k) for k in ("code", "name", "short", "emergency"))
+        urgent = raw.get("urgent")
+        if not (_is_text(code) and _is_text(name) and _is_text(short) and _is_text(emergency)):
+            raise RedFlagDataError(f"{path}: region {raw!r} lacks code, name, short or emergency")
+        if urgent is not None and not _is_text(urgent):
+            raise RedFlagDataError(f"{path}: region {code!r}: 'urgent' must be text")
+        if code in regions:
+            raise RedFlagDataError(f"{path}: region {code!r} appears twice")
+        regions[code] = _Region(code, name, short, emergency, urgent)
+    if sorted(regions) != sorted(REGIONS):
+        raise RedFlagDataError(f"{path}: regions must be exactly {', '.join(REGIONS)}")
+    return regions
+
+
+# ----------------------------------------------------------------------- normalising
+
+_CHARACTERS = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "&": " and ",
+        "+": " and ",
+        "/": " or ",
+    }
+)
+_CONTRACTIONS = (
+    (r"\bcan'?t\b|\bcan not\b", "cannot"),
+    (r"\bwon'?t\b", "will not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b", r"\1 not"),
+    (r"\bi'?m\b", "i am"),
+    (r"\bi'?ve\b", "i have"),
+    (r"\b(you|we|they)'ve\b", r"\1 have"),
+    (r"\bi'd\b", "i had"),
+    (r"\b(it|that|there|what|this|here)'s\b|\b(that|there|what)s\b", r"\1\2 is"),
+    (r"\b([a-z]+)'re\b", r"\1 are"),
+    (r"\b([a-z]+)'ll\b", r"\1 will"),
+    (r"'", ""),
+    (r"[ \t]+", " "),
+)
+# "I don't think I can feel my bottom" still warns: a hedge becomes "maybe", and a hedged
+# "I can" becomes "I cannot", because doubt about feeling something is the symptom.
+_HEDGE = (
+    r"\b(?:i am |i |am )?(?:do not think|do not know(?= if| whether)|unsure|not convinced"
+    r"|not (?:100 |a hundred percent |completely |totally |entirely |really |quite )?"
+    r"(?:sure|certain))(?: (?:if|whether|that))?\b"
+)
+_HEDGED_CAN = r"\bmaybe ((?:i|it|they|we|my [a-z]+) )can (?!not\b)"
+_SENTENCE_BREAK = r"[!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s|^-+\s|\s-+$"
+# "and" starts a new clause when a new statement follows it; between nouns ("pins and
+# needles", "chest and back pain", "no fever and numbness") it does not.
+_AND_STARTERS = (
+    "i|my|me|it|its|there|now|also|then|have|has|had|am|was|is|were|are|recently|suddenly|"
+    "lately|this|that|cannot|can|could|keep|keeps|still|even|feel|feels|felt|get|got|started|"
+    "no|not|never|without|today|yesterday|since|when|so|he|she|they|we|sometimes|often|nearly|"
+    "almost|a|an|some|the|just|really|woke|wake|went"
+)
+_CLAUSE_BREAK = (
+    r"\s(?:but|however|although|though|except|apart from|aside from|because(?! of)|cos|coz|whereas|"
+    rf"nevertheless|and(?=\s(?:{_AND_STARTERS})\b))\s"
+)
+_CUE = (
+    r"\b(?:no|not|never|without|none|nor|neither|nothing|deny|denies|denied|free of"
+    r"|absence of|negative for)\b"
+)
+# Phrases with a negation word that negate nothing after them (NegEx's pseudo-negations):
+# "no longer", "not getting better", "did not realise I had ...".
+_PSEUDO_NEGATION = (
+    r"\b(?:no (?:longer|idea|clue|reason|matter|doubt|wonder|improvement|relief|better|end)"
+    r"|not (?:only|just|even|normal|usual|like me|much better|getting better|improving|helping"
+    r"|working|easing|stopping|going away|go away|stop|settle|ease|improve|help|work|better"
+    r"|worse|the same)"
+    r"|(?:could|would|will|can|did|does|do) not (?:stop|go away|settle|ease|improve|help|shift)"
+    r"|not (?:realise|realize|notice|know|expect|think)[a-z]* (?:that |when |if |until |why "
+    r"|what |how )?(?:i|it|my)\b"
+    r"|without (?:warning|any warning|reason|any reason))"
+)
+# A segment that only answers the one before it: "Loss of bladder control? No."
+_BARE_ANSWER = r"(?:no|nope|none|never|not really|not at all|no never|negative)"
+# A short segment led by a negation, then a comma list ending in "or", is one list:
+# "no fever, numbness or tingling". A segment that looks like a new statement ends it.
+_STATEMENT_WORDS = frozenset(
+    "i cannot can could am is are was were have has had but now still keep keeps feel feels "
+    "felt got get getting started and suddenly yesterday today".split()
+)
+_LIST_LEAD_MAX_WORDS = 4
+_LIST_ITEM_MAX_WORDS = 6
+
+
+class _Grammar:
+    """The compiled mechanism patterns, each compiled on first use.
+
+    A query that holds no gate literal of any flag needs only the normalising patterns;
+    the clause and negation patterns are compiled when a flag could fire.
+    """
+
+    def __init__(self) -> None:
+        self.contractions = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)
+        self.hedge = re.compile(_HEDGE)
+        self.hedged_can = re.compile(_HEDGED_CAN)
+        self.non_word = re.compile(r"[^a-z0-9]+")
+
+    @functools.cached_property
+    def sentence_break(self) -> re.Pattern[str]:
+        return re.compile(_SENTENCE_BREAK)
+
+    @functools.cached_property
+    def comma(self) -> re.Pattern[str]:
+        return re.compile(r",(?!\d)")
+
+    @functools.cached_property
+    def clause_break(self) -> re.Pattern[str]:
+        return re.compile(_CLAUSE_BREAK)
+
+    @functools.cached_property
+    def cue(self) -> re.Pattern[str]:
+        return re.compile(_CUE)
+
+    @functools.cached_property
+    def bare_answer(self) -> re.Pattern[str]:
+        return re.compile(_BARE_ANSWER)
+
+    @functools.cached_property
+    def pseudo_negation(self) -> re.Pattern[str]:
+        return re.compile(_PSEUDO_NEGATION)
+
+
+@functools.cache
+def _grammar() -> _Grammar:
+    return _Grammar()
+
+
+def normalise(query: str) -> str:
+    """Lower case, plain apostrophes, contractions spelled out, hedges marked."""
+    grammar = _grammar()
+    text = query.lower().translate(_CHARACTERS)
+    for pattern, replacement in grammar.contractions:
+        text = pattern.sub(replacement, text)
+    text = grammar.hedge.sub("maybe", text)
+    return grammar.hedged_can.sub(r"maybe \1cannot ", text)
+
+
+def clauses(query: str) -> list[str]:
+    """The query as normalised clauses, each a run of lower-case words."""
+    grammar = _grammar()
+    segments: list[str] = []
+    for sentence in grammar.sentence_break.split(normalise(query)):
+        parts = [_tidy(part) for part in grammar.comma.split(sentence)]
+        for segment in _merge_negated_lists(parts):
+            if grammar.bare_answer.fullmatch(segment):
+                if segments:
+                    segments.pop()
+            elif segment:
+                segments.append(segment)
+    result: list[str] = []
+    for segment in segments:
+        result.extend(filter(None, map(_tidy, grammar.clause_break.split(segment))))
+    return result
+
+
+def _tidy(text: str) -> str:
+    return _grammar().non_word.sub(" ", text).strip()
+
+
+def _merge_negated_lists(segments: list[str]) -> list[str]:
+    cue = _grammar().cue
+    merged: list[str] = []
+    index = 0
+    while index < len(segments):
+        current = segments[index]
+        index += 1
+        if len(current.split()) <= _LIST_LEAD_MAX_WORDS and cue.search(current):
+            end = index
+            last_with_or = -1
+            while end < len(segments):
+                item = segments[end].split()
+                if not item or len(item) > _LIST_ITEM_MAX_WORDS:
+                    break
+                if _STATEMENT_WORDS.intersection(item):
+                    break
+                if "or" in item or "nor" in item:
+                    last_with_or = end
+                end += 1
+            if last_with_or >= 0:
+                current = " ".join([current, *segments[index : last_with_or + 1]])
+                index = last_with_or + 1
+        merged.append(current)
+    return merged
+
+
+# ------------------------------------------------------------------------- detecting
+
+
+class _Query:
+    """A query as clauses joined by newlines, with the negation cues that count.
+
+    Every pattern runs once over the joined text; patterns match words and single spaces,
+    so a match never spans two clauses, and a cue only counts inside its own clause.
+    """
+
+    def __init__(self, query: str) -> None:
+        parts = clauses(query)
+        self.empty = not parts
+        self.text = "\n".join(parts)
+        self.clause_starts: list[int] = []
+        offset = 0
+        for part in parts:
+            self.clause_starts.append(offset)
+            offset += len(part) + 1
+        self._cue_ends: list[int] | None = None
+
+    @property
+    def cue_ends(self) -> list[int]:
+        """Where the negation cues that count end; found when first needed."""
+        from bisect import bisect_right
+
+        if self._cue_ends is None:
+            grammar = _grammar()
+            pseudo = [m.span() for m in grammar.pseudo_negation.finditer(self.text)]
+            pseudo_starts = [start for start, _ in pseudo]
+            self._cue_ends = []
+            for cue in grammar.cue.finditer(self.text):
+                index = bisect_right(pseudo_starts, cue.start()) - 1
+                if index < 0 or cue.start() >= pseudo[index][1]:
+                    self._cue_ends.append(cue.end())
+        return self._cue_ends
+
+    def negated(self, start: int) -> bool:
+        """Whether a cue shortly before ``start``, in the same clause, switches it off."""
+        from bisect import bisect_right
+
+        index = bisect_right(self.cue_ends, start) - 1
+        if index < 0:
+            return False
+        cue_end = self.cue_ends[index]
+        clause_start = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
+        if cue_end <= clause_start:
+            return False
+        # words strictly between the cue and the match: one fewer than the spaces
+        return self.text.count(" ", cue_end, start) - 1 <= NEGATION_WINDOW
+
+    def affirms(self, patterns: Iterable[_Pattern]) -> bool:
+        """Whether any pattern matches somewhere that no negation switches off."""
+        for pattern in patterns:
+            if not pattern.could_match(self.text):
+                continue
+            for match in pattern.regex.finditer(self.text):
+                if not self.negated(match.start()):
+                    return True
+        return False
+
+
+#: The patterns of every flag loaded, by the flag's identity (the flag is kept with
+#: them, so the identity cannot be reused by another object).
+_RULES: dict[int, tuple[RedFlag, _Rule]] = {}
+
+
+def _rule(flag: RedFlag) -> _Rule:
+    found = _RULES.get(id(flag))
+    if found is None or found[0] is not flag:
+        raise ValueError(f"red flag {flag.id!r} has no patterns; get flags from load_red_flags()")
+    return found[1]
+
+
+def _could_fire(rule: _Rule, text: str) -> bool:
+    if any(pattern.could_match(text) for pattern in rule.patterns):
+        return True
+    return bool(rule.together) and all(
+        any(pattern.could_match(text) for pattern in group) for group in rule.together
+    )
+
+
+def detect_red_flags(query: str, flags: Sequence[RedFlag] | None = None) -> list[RedFlag]:
+    """The red flags found in ``query``, in the data file's order, each at most once."""
+    if flags is None:
+        flags = load_red_flags()
+    # Every clause is a stretch of the tidied, normalised query, so a flag whose gates
+    # are all missing from the whole of it cannot fire: most queries stop here.
+    whole = _tidy(normalise(query))
+    if not any(_could_fire(_rule(flag), whole) for flag in flags):
+        return []
+    parsed = _Query(query)
+    found: list[RedFlag] = []
+    seen: set[str] = set()
+    if parsed.empty:
+        return found
+    for flag in flags:
+        rule = _rule(flag)
+        if flag.id in seen:
+            continue
+        hit = parsed.affirms(rule.patterns) or (
+            bool(rule.together)
+            and all(any(p.could_match(parsed.text) for p in g) for g in rule.together)
+            and all(parsed.affirms(group) for group in rule.together)
+        )
+        if hit and not parsed.affirms(rule.unless):
+            found.append(flag)
+            seen.add(flag.id)
+    return found
+
+
+# ------------------------------------------------------------------------- advising
+
+
+def emergency_advice(region: str | None) -> str:
+    """One line with the emergency number(s): for ``region``, or all regions briefly.
+
+    Raises ValueError for a region code not in :data:`REGIONS`.
+    """
+    code = None if region is None else region.strip().lower()
+    if code is not None and code not in REGIONS:
+        raise ValueError(f"unknown region {region!r}; use one of: {', '.join(REGIONS)}")
+    regions = _default_regions()
+    if code is None:
+        groups: dict[tuple[str, str | None], list[_Region]] = {}
+        for entry in regions.values():
+            groups.setdefault((entry.emergency, entry.urgent), []).append(entry)
+        parts = []
+        for (number, urgent), members in groups.items():
+            names = " and ".join(member.short for member in members)
+            extra = f" ({urgent} for urgent advice)" if urgent else ""
+            parts.append(f"{names} {number}{extra}")
+        return f"Emergency numbers: {', '.join(parts)}."
+    entry = regions[code]
+    line = f"In {entry.name}, call {entry.emergency} in an emergency"
+    if entry.urgent:
+        line += f", or {entry.urgent} for urgent advice when it is not an emergency"
+    return line + "."
+
+
+# ------------------------------------------------------------------------- gates
+
+
+def required_literals(expanded: str) -> list[str] | None:
+    """Literal strings of which every match of the regex contains at least one.
+
+    None when no such set exists (the pattern can match without any fixed text). Runs
+    over the regex's parse tree: a run of parts with a small finite set of spellings is
+    spelt out in full ("woke up", "wakes me up"); a sequence needs what its most
+    selective part needs; an alternation needs one of what each branch needs.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    found = _Literals(_parser).required(_parser.parse(expanded, re.MULTILINE))
+    return sorted(found) if found else None
+
+
+class _Literals:
+    """Required and exact literal sets of a parsed regex (see :func:`required_literals`)."""
+
+    LIMIT = 64  # the most spellings a part may have and still be spelt out
+
+    def __init__(self, parser: Any) -> None:
+        self.p = parser
+
+    def exact(self, items: Any) -> set[str] | None:
+        """Every string the sequence can match, if they are few; else None."""
+        product = {""}
+        for item in items:
+            spellings = self._exact_item(item)
+            if spellings is None or len(product) * len(spellings) > self.LIMIT:
+                return None
+            product = {a + b for a in product for b in spellings}
+        return product
+
+    def _exact_item(self, item: Any) -> set[str] | None:
+        op, value = item
+        p = self.p
+        if op is p.LITERAL:
+            return {chr(value)}
+        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
+            return {""}  # zero width
+        if op is p.SUBPATTERN:
+            return self.exact(value[-1])
+        if op is p.BRANCH:
+            branches = [self.exact(branch) for branch in value[1]]
+            if any(b is None for b in branches):
+                return None
+            return set().union(*branches)  # type: ignore[arg-type]
+        if op is p.IN and all(kind is p.LITERAL for kind, _ in value):
+            return {chr(code) for _, code in value}
+        if op in (p.MAX_REPEAT, p.MIN_REPEAT) and value[1] <= 2:
+            once = self.exact(value[2])
+            if once is None:
+                return None
+            options = {""} if value[0] == 0 else set()
+            if value[0] <= 1 <= value[1]:
+                options |= once
+            if value[1] == 2:
+                options |= {a + b for a in once for b in once}
+            return options if len(options) <= self.LIMIT else None
+        return None
+
+    def required(self, items: Any) -> set[str] | None:
+        """Strings of which every match holds one, as selective as can be found."""
+        whole = self.exact(items)
+        if whole is not None:
+            return None if "" in whole else whole
+        candidates: list[set[str]] = []
+        product = {""}
+        for item in items:
+            spellings = self._exact_item(item)
+            if spellings is not None and len(product) * len(spellings) <= self.LIMIT:
+                product = {a + b for a in product for b in spellings}
+                continue
+            candidates.append(product)
+            product = {""} if spellings is None else spellings
+            if spellings is None:
+                candidates.append(self._required_item(item) or {""})
+        candidates.append(product)
+        valid = [c for c in candidates if c and "" not in c]
+        if not valid:
+            return None
+        # The most selective: its shortest literal is the longest, then the fewest.
+        return max(valid, key=lambda need: (min(map(len, need)), -len(need)))
+
+    def _required_item(self, item: Any) -> set[str] | None:
+        op, value = item
+        p = self.p
+        if op is p.SUBPATTERN:
+            return self.required(value[-1])
+        if op is p.BRANCH:
+            branches = [self.required(branch) for branch in value[1]]
+            if any(b is None for b in branches):
+                return None
+            return set().union(*branches)  # type: ignore[arg-type]
+        if op in (p.MAX_REPEAT, p.MIN_REPEAT) and value[0] >= 1:
+            return self.required(value[2])
+        return None
+
+
+def compute_gates(path: Path | None = None) -> dict[str, list[str]]:
+    """The gate of every pattern in the red-flag data file, keyed by :func:`gate_key`."""
+    source = Path(path) if path else _default_path()
+    gates: dict[str, list[str]] = {}
+    for flag in _parse_flags(_read_document(source), source):
+        rule = _rule(flag)
+        for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
+            literals = required_literals(pattern.source)
+            if literals:
+                gates[gate_key(pattern.source)] = literals
+    return gates
+
+
+if __name__ == "__main__":  # python -m psoas_cli.triage > data/red_flag_gates.json
+    import json
+    import sys
+
+    json.dump(compute_gates(), sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
