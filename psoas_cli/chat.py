@@ -1,0 +1,192 @@
+"""The interactive session behind ``psoas chat``: ask, ask for more, look things up.
+
+Every line that is not a command is answered as ``psoas ask`` would answer it, red
+flags first. The commands are whole lines: ``more``, ``list``, ``exercises``,
+``help``, ``quit``/``exit`` and ``show ID``; "show me a stretch" has more than one
+word after "show", so it is a question, not a command.
+
+Ctrl-C at the prompt drops the line and the session goes on, as in a shell; when
+stdin is not a terminal there is nobody to go on for, so it ends the session with
+exit code 130. End of input (Ctrl-D) and ``quit`` end it with 0. Line editing and
+history come from :mod:`readline` when stdin is a terminal; nothing is saved to disk.
+"""
+
+from __future__ import annotations
+
+import builtins
+import difflib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from psoas_cli import render
+from psoas_cli.dataset import Dataset
+from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, SearchResult, find_matches
+from psoas_cli.render import chat as chat_render
+from psoas_cli.triage import detect_red_flags
+
+EXIT_OK, EXIT_INTERRUPTED = 0, 130
+
+_WORD_COMMANDS = {
+    "more": "more",
+    "list": "list",
+    "exercises": "exercises",
+    "help": "help",
+    "?": "help",
+    "quit": "quit",
+    "exit": "quit",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    """One line typed in the session: a command, or ``ask`` with the question."""
+
+    name: str  # ask | more | show | list | exercises | help | quit
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class LastQuestion:
+    """What ``more`` continues: the question and how many answers are already shown."""
+
+    query: str
+    shown: int
+
+
+def parse_line(line: str) -> Command | None:
+    """The command a line asks for; None for a blank line."""
+    text = line.strip()
+    if not text:
+        return None
+    words = text.split()
+    head = words[0].lower()
+    if len(words) == 1 and head in _WORD_COMMANDS:
+        return Command(_WORD_COMMANDS[head])
+    if head == "show" and len(words) <= 2:
+        return Command("show", words[1] if len(words) == 2 else "")
+    return Command("ask", text)
+
+
+def enable_line_editing() -> bool:
+    """Give ``input()`` arrow keys and in-session history, where readline exists.
+
+    Importing :mod:`readline` is all it takes. No history file is read or written:
+    questions about one's health stay out of the home directory.
+    """
+    try:
+        import readline  # noqa: F401
+    except ImportError:  # Windows, or a Python built without it
+        return False
+    return True
+
+
+def run_chat(
+    dataset: Dataset,
+    index: Index,
+    *,
+    read_line: Callable[[str], str] = input,
+    emergency_line: str = "",
+    limit: int = 3,
+    min_score: float = DEFAULT_MIN_SCORE,
+    interactive: bool | None = None,
+) -> int:
+    """Answer lines until ``quit`` or end of input; the exit code (0, or 130 on Ctrl-C).
+
+    ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
+    prompt and line editing, and makes Ctrl-C cancel a line instead of ending; piped
+    in, a session prints only its answers, as ``sqlite3`` does.
+    """
+    if interactive is None:
+        interactive = _stdin_is_terminal()
+    if interactive and read_line is builtins.input:
+        enable_line_editing()
+    prompt = chat_render.PROMPT if interactive else ""
+    if interactive:
+        chat_render.welcome()
+    last: LastQuestion | None = None
+    while True:
+        try:
+            command = parse_line(read_line(prompt))
+            if command is None:
+                continue
+            if command.name == "quit":
+                return EXIT_OK
+            last = _handle(command, dataset, index, last, emergency_line, limit, min_score)
+        except EOFError:
+            if interactive:
+                chat_render.goodbye()
+            return EXIT_OK
+        except KeyboardInterrupt:
+            if not interactive:
+                return EXIT_INTERRUPTED
+            chat_render.cancelled()
+        sys.stdout.flush()
+
+
+def _handle(
+    command: Command,
+    dataset: Dataset,
+    index: Index,
+    last: LastQuestion | None,
+    emergency_line: str,
+    limit: int,
+    min_score: float,
+) -> LastQuestion | None:
+    """Carry out one command; the question ``more`` would continue afterwards."""
+    if command.name == "ask":
+        result = find_matches(command.argument, dataset, index, limit, min_score)
+        flags = detect_red_flags(command.argument)
+        render.answer(result, flags, emergency_line=emergency_line)
+        return LastQuestion(command.argument, len(result.matches))
+    if command.name == "more":
+        return _more(last, dataset, index, limit, min_score)
+    if command.name == "show":
+        _show(command.argument, dataset)
+    elif command.name == "list":
+        render.entry_table(dataset.entries)
+    elif command.name == "exercises":
+        if dataset.exercises:
+            render.exercise_list(dataset.exercises, {e.id: e.question for e in dataset.entries})
+        else:
+            chat_render.no_exercises()
+    elif command.name == "help":
+        chat_render.help_text()
+    return last
+
+
+def _more(
+    last: LastQuestion | None, dataset: Dataset, index: Index, limit: int, min_score: float
+) -> LastQuestion | None:
+    if last is None:
+        chat_render.no_question_yet()
+        return None
+    # Ranking is deterministic, so asking for more answers keeps the first ones first.
+    result = find_matches(last.query, dataset, index, last.shown + limit, min_score)
+    fresh = result.matches[last.shown :]
+    if not fresh:
+        chat_render.no_more(last.query, last.shown)
+        return last
+    chat_render.more_heading(last.query, last.shown + 1, last.shown + len(fresh))
+    render.answer(SearchResult(last.query, fresh, min_score=min_score))
+    return LastQuestion(last.query, last.shown + len(fresh))
+
+
+def _show(entry_id: str, dataset: Dataset) -> None:
+    if not entry_id:
+        chat_render.show_usage()
+        return
+    entry = dataset.get(entry_id)
+    if entry is None:
+        ids = [e.id for e in dataset.entries]
+        render.unknown_id(entry_id, difflib.get_close_matches(entry_id.lower(), ids, n=3))
+        return
+    render.entry_full(entry)
+
+
+def _stdin_is_terminal() -> bool:
+    isatty = getattr(sys.stdin, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False

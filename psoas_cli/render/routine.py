@@ -1,0 +1,210 @@
+"""What the guided routine prints: countdown bars on a terminal, plain lines elsewhere.
+
+:func:`routine_view` picks the view for stdout. Both views print the same facts (the
+plan, the timings, the safety line, each exercise's own steps, each hold and rest as
+it starts, and a one-line summary); the terminal one adds a live countdown bar. The
+plain one flushes every line, so a log or a screen reader gets each step as it happens.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING
+
+from psoas_cli.dataset import Exercise
+from psoas_cli.render import DISCLAIMER, _console, clean, stdout_is_styled, write
+from psoas_cli.routine import (
+    DEFAULT_HOLD,
+    DEFAULT_REST,
+    RoutinePlan,
+    RoutineStep,
+    RoutineSummary,
+    RoutineView,
+)
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+SAFETY = "Stop if anything hurts. Press Ctrl-C to stop the routine."
+
+
+def routine_view(styled: bool | None = None) -> RoutineView:
+    """The view for stdout: live bars on a terminal, plain lines otherwise."""
+    if styled is None:
+        styled = stdout_is_styled()
+    return RichRoutineView() if styled else PlainRoutineView()
+
+
+# --- the words, shared by both views ------------------------------------------------------
+
+
+def duration(seconds: float) -> str:
+    """A length of time as people say it: "45 s", "1 min 50 s", "2 min"."""
+    if seconds < 60 or seconds != int(seconds):
+        return f"{seconds:g} s"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def intro_lines(plan: RoutinePlan) -> list[str]:
+    """The plan in brief, where the timings come from, and the safety line."""
+    names = ", ".join(clean(x.name) for x in plan.exercises)
+    rest = f"rest {duration(plan.rest)}" if plan.rest else "no rest"
+    return [
+        f"Guided routine: {names}; {_count(plan.rounds, 'round')}, "
+        f"{_count(plan.total_holds, 'hold')}, about {duration(plan.total_seconds)}.",
+        f"Hold {duration(plan.hold)}, {rest}. The FAQ gives no durations: the defaults "
+        f"(hold {duration(DEFAULT_HOLD)}, rest {duration(DEFAULT_REST)}) are the tool's own, "
+        "to adjust with --hold and --rest.",
+        SAFETY,
+    ]
+
+
+def exercise_title(exercise: Exercise, round_number: int, plan: RoutinePlan) -> str:
+    title = clean(exercise.name)
+    return f"{title} (round {round_number} of {plan.rounds})" if plan.rounds > 1 else title
+
+
+def step_label(step: RoutineStep) -> str:
+    """ "Hold 30 s", "Hold 30 s, left side" or "Rest 10 s"."""
+    label = f"{step.kind.capitalize()} {duration(step.seconds)}"
+    if step.kind == "hold" and step.side:
+        label += f", {clean(step.side)} side"
+    return label
+
+
+def summary_line(summary: RoutineSummary) -> str:
+    """ "Stopped after 2 of 6 holds (Psoas Stretch, Boat Pose)." or "Done: ..."."""
+    holds = f"{summary.completed_holds} of {_count(summary.total_holds, 'hold')}"
+    names = f" ({', '.join(clean(n) for n in summary.done_names)})" if summary.done_names else ""
+    if summary.finished:
+        return f"Done: {holds}{names}."
+    return f"Stopped after {holds}{names}."
+
+
+# --- plain lines --------------------------------------------------------------------------
+
+
+class PlainRoutineView:
+    """One line per event, flushed at once; no animation, no escape sequences."""
+
+    def _line(self, text: str = "") -> None:
+        write(text)
+        sys.stdout.flush()
+
+    def begin(self, plan: RoutinePlan) -> None:
+        for line in intro_lines(plan):
+            self._line(line)
+
+    def exercise(self, exercise: Exercise, round_number: int, plan: RoutinePlan) -> None:
+        self._line()
+        self._line(exercise_title(exercise, round_number, plan))
+        for number, step in enumerate(exercise.steps, start=1):
+            self._line(f"  {number}. {clean(step)}")
+
+    def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
+        self._line(f"  {step_label(step)}.")
+
+    def tick(self, step: RoutineStep, remaining: float) -> None:
+        pass
+
+    def step_finished(self, step: RoutineStep) -> None:
+        pass
+
+    def end(self, summary: RoutineSummary) -> None:
+        self._line()
+        self._line(summary_line(summary))
+
+
+# --- Rich -----------------------------------------------------------------------------------
+
+
+class RichRoutineView:
+    """A panel per exercise and a live bar counting down each hold and rest."""
+
+    def __init__(self) -> None:
+        self._console = _console()
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def begin(self, plan: RoutinePlan) -> None:
+        from rich.text import Text
+
+        lines = intro_lines(plan)
+        self._console.print(Text(lines[0], style="bold"))
+        self._console.print(Text(lines[1]))
+        self._console.print(Text(lines[2], style="bold yellow"))
+        self._console.print(Text(DISCLAIMER, style="dim"))
+
+    def exercise(self, exercise: Exercise, round_number: int, plan: RoutinePlan) -> None:
+        from rich.panel import Panel
+        from rich.text import Text
+
+        body = Text()
+        for number, step in enumerate(exercise.steps, start=1):
+            if number > 1:
+                body.append("\n")
+            body.append(f"{number}. ", style="bold")
+            body.append(clean(step))
+        title = Text(exercise_title(exercise, round_number, plan), style="bold")
+        self._console.print(Panel(body, title=title, title_align="left", padding=(0, 1)))
+
+    def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn
+
+        hold = step.kind == "hold"
+        self._progress = Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(
+                bar_width=40,
+                complete_style="green" if hold else "blue",
+                finished_style="green" if hold else "blue",
+            ),
+            TextColumn("{task.fields[left]}", markup=False),
+            console=self._console,
+            transient=True,
+            auto_refresh=False,
+        )
+        self._task = self._progress.add_task(
+            step_label(step), total=step.seconds, left=_left(step.seconds)
+        )
+        self._progress.start()
+
+    def tick(self, step: RoutineStep, remaining: float) -> None:
+        if self._progress is None or self._task is None:
+            return
+        self._progress.update(
+            self._task,
+            completed=step.seconds - remaining,
+            left=_left(remaining),
+            refresh=True,
+        )
+
+    def step_finished(self, step: RoutineStep) -> None:
+        from rich.text import Text
+
+        self._stop()
+        if step.kind == "hold":
+            self._console.print(Text.assemble(("✓ ", "green"), f"{step_label(step)} done"))
+
+    def end(self, summary: RoutineSummary) -> None:
+        from rich.text import Text
+
+        self._stop()
+        style = "bold green" if summary.finished else "bold yellow"
+        self._console.print(Text(summary_line(summary), style=style))
+
+    def _stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+        self._progress = self._task = None
+
+
+def _left(seconds: float) -> str:
+    # Rounded up, as a countdown reads: "1 s left" until the very end.
+    return f"{math.ceil(seconds)} s left"
