@@ -1,0 +1,296 @@
+"""The command line, end to end through Typer: commands, options, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from psoas_cli import __version__
+from psoas_cli.cli import app
+
+ANSI = re.compile(r"\x1b\[")
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"psoas {__version__}"
+
+
+def test_no_command_prints_an_overview_with_examples(run):
+    result = run()
+    assert result.exit_code == 0
+    for command in ("ask", "list", "show", "exercises", "redflags"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.M), command
+    assert "psoas ask" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["ask", "list", "show", "exercises", "redflags", "eval", "chat", "tip"]
+)
+def test_every_command_has_help_with_an_example(run, command: str):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.stdout
+    assert f"psoas {command}" in result.stdout
+
+
+def test_ask_answers_unquoted_words(run):
+    result = run("ask", "why", "does", "my", "lower", "back", "hurt")
+    assert result.exit_code == 0
+    assert "score" in result.stdout
+    assert "back" in result.stdout.lower()
+    assert not ANSI.search(result.stdout)
+
+
+def test_ask_json_contract(run, bundled):
+    result = run("ask", "--json", "psoas stretch")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert set(document) == {"query", "matches", "red_flags"}
+    assert document["query"] == "psoas stretch"
+    assert document["red_flags"] == []
+    assert 1 <= len(document["matches"]) <= 3
+    ids = {e.id for e in bundled.entries}
+    for match in document["matches"]:
+        assert set(match) == {"id", "question", "answer", "score", "related"}
+        assert set(match["related"]) <= ids - {m["id"] for m in document["matches"]}
+        assert isinstance(match["score"], float) and 0 <= match["score"] <= 100
+    scores = [m["score"] for m in document["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_limit(run):
+    document = json.loads(run("ask", "--json", "-n", "1", "tight psoas mid back").stdout)
+    assert 1 <= len(document["matches"]) <= 2  # two only when too close to call
+    document = json.loads(run("ask", "--json", "--limit", "5", "--min-score", "0", "psoas").stdout)
+    assert len(document["matches"]) == 5
+
+
+def test_ask_declines_off_topic_with_exit_1(run):
+    result = run("ask", "recipe for pancakes")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "No confident answer" in result.stderr
+    assert "psoas list" in result.stderr
+
+
+def test_ask_json_decline_is_an_empty_match_list(run):
+    result = run("ask", "--json", "my cat is sneezing")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["matches"] == []
+
+
+def test_ask_min_score_overrides_the_threshold(run):
+    assert run("ask", "--min-score", "100", "hip flexor").exit_code == 1
+    assert run("ask", "--min-score", "0", "hip flexor").exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["ask"], ["ask", "   "], ["ask", "-"]])
+def test_an_empty_query_is_a_usage_error(run, args: list[str]):
+    result = run(*args, input="")
+    assert result.exit_code == 2
+    assert "empty query" in result.stderr
+
+
+def test_ask_reads_the_query_from_stdin(run):
+    result = run("ask", "--json", "-", input="boat pose\n")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["query"] == "boat pose"
+
+
+@pytest.mark.parametrize("args", [["--limit", "0"], ["--min-score", "101"], ["--nope"]])
+def test_bad_options_exit_2(run, args: list[str]):
+    assert run("ask", *args, "psoas").exit_code == 2
+
+
+def test_ask_explain_names_the_typo_and_synonym(run):
+    result = run("ask", "--explain", "psoes ache")
+    assert result.exit_code == 0
+    assert "psoes -> psoas (typo" in result.stdout
+    assert "ache -> pain (synonym" in result.stdout
+
+
+def test_batch_answers_one_json_line_per_input_line(run):
+    result = run(
+        "ask", "--batch", "--json", input="psoas stretch\n\nrecipe for pancakes\nboat pose\n"
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    documents = [json.loads(line) for line in lines]
+    assert [d["query"] for d in documents] == [
+        "psoas stretch",
+        "",
+        "recipe for pancakes",
+        "boat pose",
+    ]
+    assert documents[0]["matches"] and documents[3]["matches"]
+    assert documents[1]["matches"] == [] and documents[2]["matches"] == []
+
+
+def test_list_plain_is_one_entry_per_line(run, bundled):
+    result = run("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(bundled.entries)
+    assert lines[0].startswith(bundled.entries[0].id + "\t")
+
+
+def test_list_json_and_topic_filter(run, bundled):
+    document = json.loads(run("list", "--json").stdout)
+    assert [d["id"] for d in document] == [e.id for e in bundled.entries]
+    assert set(document[0]) == {"id", "question", "topics"}
+    release = json.loads(run("list", "--json", "--topic", "Release").stdout)
+    assert release and all("release" in d["topics"] for d in release)
+    missing = run("list", "--topic", "knitting")
+    assert missing.exit_code == 1 and "Topics:" in missing.stderr
+
+
+def test_show_prints_one_entry(run, bundled):
+    entry = bundled.entries[0]
+    result = run("show", entry.id)
+    assert result.exit_code == 0
+    assert entry.question in result.stdout and entry.answer in result.stdout
+    document = json.loads(run("show", "--json", entry.id).stdout)
+    assert document == {
+        "id": entry.id,
+        "question": entry.question,
+        "answer": entry.answer,
+        "topics": list(entry.topics),
+    }
+
+
+def test_show_unknown_id_suggests_close_ids(run):
+    result = run("show", "psoas-back-pian")
+    assert result.exit_code == 1
+    assert "no entry with id" in result.stderr
+    assert "psoas-back-pain" in result.stderr
+
+
+def test_exercises_list_steps_and_their_question(run, bundled):
+    result = run("exercises")
+    assert result.exit_code == 0
+    for exercise in bundled.exercises:
+        assert exercise.name in result.stdout
+        assert f"1. {exercise.steps[0]}" in result.stdout
+    document = json.loads(run("exercises", "--json").stdout)
+    assert [set(d) for d in document] == [{"id", "name", "steps", "source_id"}] * 3
+
+
+def test_data_option_and_environment_variable(run, small_faq: Path):
+    result = run("ask", "--json", "--data", str(small_faq), "descale the kettle")
+    assert json.loads(result.stdout)["matches"][0]["id"] == "kettle-descale"
+    result = run("list", "--json", env={"PSOAS_DATA": str(small_faq)})
+    assert len(json.loads(result.stdout)) == 3
+    assert run("exercises", "--data", str(small_faq)).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file"),
+        ("", "empty"),
+        ("[{", "invalid JSON"),
+        ('[{"question": "Q"}]', "missing 'answer'"),
+    ],
+)
+@pytest.mark.parametrize("command", [["ask", "psoas"], ["list"], ["show", "x"], ["exercises"]])
+def test_unusable_data_file_exits_2_with_one_line(run, tmp_path: Path, content, message, command):
+    path = tmp_path / "faq.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run(*command, "--data", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("psoas: ") and message in result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[/]", "[bold]x", "\x1b[31mred\x1b[0m", "bell\x07 and \x9b31m", "[link=http://x]y[/link]"],
+)
+def test_query_and_data_strings_print_literally(run, tmp_path: Path, text: str):
+    path = tmp_path / "faq.json"
+    rows = [
+        {"id": "odd", "question": f"Odd sample {text} text?", "answer": f"It is {text} indeed."}
+    ]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    for env in ({}, {"FORCE_COLOR": "1", "NO_COLOR": None}):
+        result = run("ask", "--data", str(path), f"odd sample {text} text", env=env)
+        assert result.exit_code == 0, result.output
+        printable = text.replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\x9b", "\\x9b")
+        shown = SGR.sub("", result.stdout)  # Rich's own styling removed, nothing else
+        assert printable in shown
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+        if not env:
+            assert shown == result.stdout
+    result = run("ask", "--json", "--data", str(path), f"odd sample {text}")
+    document = json.loads(result.stdout)
+    assert document["matches"][0]["answer"] == f"It is {text} indeed."
+    assert "\x9b" not in result.stdout
+
+
+def test_markup_in_the_query_does_not_crash(run):
+    for query in ("[/]", "[bold]x", "[red]psoas[/red]"):
+        result = run("ask", query)
+        assert result.exit_code in (0, 1)
+        assert "Traceback" not in result.output
+
+
+def test_a_100_kb_query_is_answered(run):
+    query = ("psoas stretch " + "lorem ipsum dolor " * 6000)[:100_000]
+    result = run("ask", "--json", query)
+    assert result.exit_code in (0, 1)
+    assert json.loads(result.stdout)["query"] == query.strip()
+
+
+def test_force_color_draws_with_rich_in_a_pipe(run):
+    result = run("ask", "psoas stretch", env={"FORCE_COLOR": "1", "NO_COLOR": None})
+    assert ANSI.search(result.stdout)
+    assert "General information" in result.stdout
+
+
+def test_no_color_removes_colour_even_when_forced(run):
+    result = run("ask", "psoas stretch", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "╭" in result.stdout  # still drawn with Rich
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", result.stdout)  # but no colour
+
+
+def test_typer_app_is_exposed_for_completion():
+    result = (
+        __import__("typer.testing")
+        .testing.CliRunner()
+        .invoke(app, ["--show-completion", "bash"], env={"SHELL": "/bin/bash"})
+    )
+    assert result.exit_code == 0
+    assert "_PSOAS_COMPLETE" in result.stdout
+
+
+def test_eval_reports_the_figures_and_the_misses(run, tmp_path: Path, bundled):
+    path = tmp_path / "queries.jsonl"
+    rows = [
+        {"query": "boat pose", "relevant": ["release-iliopsoas"]},
+        {"query": "psoas stretch", "relevant": ["How do you release the iliopsoas muscle?"]},
+        {"query": "recipe for pancakes", "relevant": []},
+        {"query": "boat pose", "relevant": ["hip-to-back-muscle"]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    document = json.loads(run("eval", "--json", str(path)).stdout)
+    assert (document["queries"], document["in_scope"], document["off_topic"]) == (4, 3, 1)
+    assert document["top1"] == pytest.approx(2 / 3, abs=1e-3)
+    assert document["declined"] == 1.0 and document["overall"] == 0.75
+    assert [m["query"] for m in document["misses"]] == ["boat pose"]
+    text = run("eval", str(path)).stdout
+    assert "overall  0.750" in text and "expected hip-to-back-muscle" in text
+
+
+def test_eval_with_a_broken_file_exits_2(run, tmp_path: Path):
+    path = tmp_path / "queries.jsonl"
+    path.write_text('{"query": "x", "relevant": []}\nnot json\n', encoding="utf-8")
+    result = run("eval", str(path))
+    assert result.exit_code == 2 and "line 2" in result.stderr
