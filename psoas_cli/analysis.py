@@ -110,7 +110,8 @@ class Analyzer:
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
         self.related: dict[str, list[tuple[str, float]]] = {}
-        for group in lexicon.get("related", ()):  # type: ignore[union-attr]
+        groups = [*lexicon.get("related", ()), *lexicon.get("general_related", ())]  # type: ignore[misc]
+        for group in groups:
             terms = [self.term_of_phrase(t) for t in group["terms"]]
             for a in terms:
                 for b in terms:
@@ -239,8 +240,20 @@ def _strings(items: Iterable[object]) -> list[str]:
 
 @cache
 def default_analyzer() -> Analyzer:
-    """The analyzer built from the bundled ``data/lexicon.json``."""
+    """The analyzer of the bundled FAQ: the whole of ``data/lexicon.json``."""
     return Analyzer(load_lexicon(data_file("lexicon.json")))
+
+
+@cache
+def general_analyzer() -> Analyzer:
+    """The analyzer for a user's own FAQ: stop words, stemming and everyday related words.
+
+    The synonyms and related terms describe the bundled FAQ's subject; on another
+    subject they would merge words that differ there ("drive" is not "sitting").
+    """
+    lexicon = load_lexicon(data_file("lexicon.json"))
+    general = ("keep", "stopwords", "general_related")
+    return Analyzer({key: lexicon[key] for key in general if key in lexicon})
 
 
 def load_lexicon(path: Path) -> dict[str, object]:

@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path
 
 from psoas_cli import __version__
-from psoas_cli.analysis import Analyzer, default_analyzer
+from psoas_cli.analysis import Analyzer, default_analyzer, general_analyzer
 from psoas_cli.dataset import (
     Dataset,
     Entry,
@@ -70,7 +70,7 @@ def load_indexed(path: Path) -> tuple[Dataset, Index]:
     if cached is not None:
         return _restore(cached, str(path))
     dataset = parse_text(decode(raw, path), path)
-    analyzer = default_analyzer()
+    analyzer = general_analyzer()
     index = _build(dataset, analyzer)
     if len(dataset.entries) >= MIN_ENTRIES:
         _write(cache_file, _state(dataset, analyzer, index))

@@ -28,17 +28,20 @@ from psoas_cli.analysis import Analyzer, default_analyzer
 from psoas_cli.dataset import Dataset, Entry
 
 #: Below this confidence an entry is not offered as an answer.
-DEFAULT_MIN_SCORE = 40.0
+DEFAULT_MIN_SCORE = 35.0
 #: How close (in points) the second answer must be to the first to call it a tie.
 AMBIGUOUS_WITHIN = 3.0
 
 FIELDS = ("question", "phrasings", "topics", "answer")
-FIELD_WEIGHT = {"question": 1.0, "phrasings": 0.9, "topics": 0.8, "answer": 0.6}
+FIELD_WEIGHT = {"question": 1.0, "phrasings": 0.9, "topics": 0.8, "answer": 0.4}
 _K1 = 1.2
 _B = 0.75
 #: How much a word unknown to the dataset counts against coverage, relative to the
 #: weight of a term that no entry contains.
 UNKNOWN_WEIGHT = 1.0
+#: How much a query term the dataset knows, but an entry does not cover, counts
+#: against that entry, relative to a word no entry knows.
+KNOWN_MISSING = 0.25
 #: Several unknown words weigh their number to this power (1 would be their sum).
 UNKNOWN_GROWTH = 0.5
 #: The least a term the dataset knows weighs, so that a theme every entry shares
@@ -52,6 +55,8 @@ RELATED_POOL = 6
 #: words are mended, so that a pasted essay is answered in time.
 MAX_QUERY_WORDS = 1000
 MAX_MENDS = 40
+#: Only words at least this long are tried as two words run together.
+_SPLIT_FROM = 8
 #: Words up to this long are mended with one edit at most; longer ones with two.
 _ONE_EDIT_UP_TO = 8
 #: How a candidate correction is chosen: each edit costs this much, and a candidate
@@ -372,11 +377,19 @@ def _is_known_word(index: Index, word: str) -> bool:
 
 
 def _split(index: Index, word: str) -> tuple[str, str] | None:
-    for cut in range(3, len(word) - 2):
+    """Two words run together ("hipflexors"), each used by more than one entry or known
+    to the lexicon; a rare fragment ("log" + "ical") is no evidence of a split."""
+    if len(word) < _SPLIT_FROM:
+        return None
+    for cut in range(3, len(word) - 3):
         left, right = word[:cut], word[cut:]
-        if left in index.vocabulary and right in index.vocabulary:
+        if _common_word(index, left) and _common_word(index, right):
             return left, right
     return None
+
+
+def _common_word(index: Index, word: str) -> bool:
+    return index.vocabulary.get(word, 0) >= 2 or word in index.analyzer.lexicon_words
 
 
 @lru_cache(maxsize=4096)
@@ -424,6 +437,7 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
 #: entry covers.
 REVERSE_WEIGHT = 0.2
 _RERANK = 50
+RANK_BLEND = 0.1
 
 
 def _question_coverage(
@@ -459,6 +473,8 @@ def find_matches(
     """
     query_terms = analyse_query(query, index)
     total_weight = sum(t.weight for t in query_terms)
+    known_weight = sum(t.weight for t in query_terms if t.known)
+    unknown_weight = total_weight - known_weight
     if not query_terms or total_weight <= 0:
         return SearchResult(query=query, matches=(), min_score=min_score)
 
@@ -474,17 +490,20 @@ def find_matches(
                 pairs = iter(plist)
                 for document, tf in zip(pairs, pairs, strict=True):
                     strength = field_weight * _strength(index, field_name, tf, document)
+                    # Coverage asks only whether, and where, the entry has the term;
+                    # how often and in how long a text weighs in the ranking.
+                    present = field_weight
                     current = best[document].get(qt.term)
                     if current is None:
                         best[document][qt.term] = (
-                            min(1.0, strength),
+                            present,
                             strength,
                             term,
                             field_name,
                             via,
                         )
                     else:
-                        capped = max(current[0], min(1.0, strength))
+                        capped = max(current[0], present)
                         rank = max(current[1], strength) + 0.25 * min(current[1], strength)
                         if strength > current[1]:
                             best[document][qt.term] = (capped, rank, term, field_name, via)
@@ -493,9 +512,13 @@ def find_matches(
 
     covered: list[tuple[float, float, int]] = []
     for document, per_term in best.items():
-        share = sum(qt.weight * per_term[qt.term][0] for qt in query_terms if qt.term in per_term)
+        got = sum(qt.weight * per_term[qt.term][0] for qt in query_terms if qt.term in per_term)
+        # What the dataset knows but this entry lacks counts less against it than what
+        # no entry knows: a paraphrase brings words from elsewhere in the FAQ; a
+        # question the FAQ cannot answer brings words it has never seen.
+        share = got / (got + KNOWN_MISSING * (known_weight - got) + unknown_weight)
         rank = sum(qt.weight * per_term[qt.term][1] for qt in query_terms if qt.term in per_term)
-        covered.append((share / total_weight, rank, document))
+        covered.append((share, rank, document))
     covered.sort(key=lambda item: (-item[0], -item[1]))
     # The reverse view, how much of the entry's question the query asks about, is
     # computed for the leading candidates only: it separates entries that cover the
@@ -503,11 +526,12 @@ def find_matches(
     candidates = covered[:_RERANK]
     expanded = {e[0]: e[1] for qt in query_terms for e in qt.expansions}
     scored = []
+    top_rank = max((rank for _, rank, _ in candidates), default=1.0) or 1.0
     for share, rank, document in candidates:
         reverse = _question_coverage(index, document, dataset.entries[document], expanded)
         confidence = 100.0 * share * (1.0 - REVERSE_WEIGHT + REVERSE_WEIGHT * reverse)
-        scored.append((confidence, rank, document))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        scored.append((confidence, confidence + RANK_BLEND * 100.0 * rank / top_rank, document))
+    scored.sort(key=lambda item: (-item[1], -item[0], item[2]))
 
     def to_match(confidence: float, document: int, spans: bool = True) -> Match:
         per_term = best[document]

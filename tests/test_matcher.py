@@ -137,7 +137,8 @@ def test_highlight_spans_cover_the_matched_words(bundled, index):
     match = ask("lumbar discs", bundled, index).matches[0]
     answer = match.entry.answer
     highlighted = {answer[s:e].lower() for s, e in match.answer_spans}
-    assert {"lumbar", "discs"} <= highlighted
+    assert "discs" in highlighted
+    assert any(text.startswith("lumbar") for text in highlighted)
 
 
 def test_index_survives_a_round_trip_through_marshal(bundled, index):
