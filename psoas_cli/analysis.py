@@ -173,16 +173,27 @@ class Analyzer:
         return {normalise_word(w) for w in _WORD.findall(text)}
 
     def terms(self, text: str, keep_stopwords: bool = False) -> list[str]:
-        """The terms of a text, fast; for indexing questions and answers."""
-        words = (
-            _ASCII_WORD.findall(text.lower())
-            if text.isascii()
-            else [normalise_word(w) for w in _WORD.findall(text)]
-        )
+        """The terms of a text; for indexing questions and answers."""
+        words = self.split(text)
         if not words:
             return []
-        words = [w.replace("'", "") if "'" in w else w for w in words]
         return [term for _, _, term in self._canonical(words, keep_stopwords)]
+
+    @property
+    def has_phrases(self) -> bool:
+        """Whether the lexicon maps words or phrases to concepts (else: stems only)."""
+        return bool(self._phrases)
+
+    def split(self, text: str) -> list[str]:
+        """The normalised words of a text, in order."""
+        if text.isascii():
+            words = _ASCII_WORD.findall(text.lower())
+            return [w.replace("'", "") for w in words] if "'" in text else words
+        return [normalise_word(w) for w in _WORD.findall(text)]
+
+    def index_term(self, word: str) -> str:
+        """The term of one normalised word, or "" for a stop word (no phrases)."""
+        return "" if word in self.stopwords else self._stem_word(word)
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """The normalised words of a text with their places: (word, start, end)."""
@@ -206,7 +217,8 @@ class Analyzer:
 
     def _canonical(self, words: list[str], keep_stopwords: bool) -> list[tuple[int, int, str]]:
         """(first word, past last word, term) for each term; phrases become one concept."""
-        stems = [self._stem_word(w) for w in words]
+        known = self._term_of_word
+        stems = [known.get(w) or self._stem_word(w) for w in words]
         out: list[tuple[int, int, str]] = []
         i, n = 0, len(words)
         phrases = self._phrases

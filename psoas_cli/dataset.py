@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from psoas_cli.resources import data_file
 
@@ -44,31 +44,69 @@ class Exercise(NamedTuple):
 
 
 class Dataset:
-    """The entries of one FAQ and, for the bundled one, its exercises."""
+    """The entries of one FAQ and, for the bundled one, its exercises.
+
+    ``entries`` is any sequence of entries; a large FAQ read back from the cache
+    passes one that makes each entry when it is first asked for (see
+    :class:`LazyEntries`), with ``ids`` given so that nothing is made up front.
+    """
 
     __slots__ = ("entries", "exercises", "source", "_by_id")
 
     def __init__(
         self,
-        entries: tuple[Entry, ...],
+        entries: Sequence[Entry],
         exercises: tuple[Exercise, ...] = (),
         source: str = "bundled",
+        ids: Sequence[str] | None = None,
     ) -> None:
         self.entries = entries
         self.exercises = exercises
         self.source = source
-        self._by_id = {entry.id: entry for entry in entries}
+        keys = ids if ids is not None else [entry.id for entry in entries]
+        self._by_id = {key: number for number, key in enumerate(keys)}
 
     def __repr__(self) -> str:
         return f"Dataset({len(self.entries)} entries from {self.source})"
 
     def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
+        number = self._by_id.get(entry_id)
+        return None if number is None else self.entries[number]
 
     @property
     def topics(self) -> list[str]:
         """Every topic used by some entry, in order of first use."""
         return list(dict.fromkeys(topic for entry in self.entries for topic in entry.topics))
+
+
+class LazyEntries(Sequence[Entry]):
+    """Entries made one at a time, when first asked for, by ``make(number)``."""
+
+    def __init__(self, count: int, make: Callable[[int], Entry]) -> None:
+        self._count = count
+        self._make = make
+        self._made: dict[int, Entry] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, number: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, number: slice) -> list[Entry]: ...
+
+    def __getitem__(self, number: int | slice) -> Entry | list[Entry]:
+        if isinstance(number, slice):
+            return [self[n] for n in range(*number.indices(self._count))]
+        if number < 0:
+            number += self._count
+        if not 0 <= number < self._count:
+            raise IndexError(number)
+        entry = self._made.get(number)
+        if entry is None:
+            entry = self._made[number] = self._make(number)
+        return entry
 
 
 def slugify(text: str, max_words: int = 8) -> str:
@@ -169,7 +207,7 @@ def parse_text(text: str, path: Path) -> Dataset:
     if fmt == "csv":
         records = list(_csv_records(text, path))
     elif fmt == "jsonl":
-        records = list(_jsonl_records(text, path))
+        records = _jsonl_records(text, path)
     else:
         records = _json_array_records(text, path)
     if not records:
@@ -220,15 +258,21 @@ def _json_array_records(text: str, path: Path) -> list[tuple[str, Any]]:
     return [(f"entry {number}", record) for number, record in enumerate(data, start=1)]
 
 
-def _jsonl_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
-        yield f"line {number}", record
+def _jsonl_records(text: str, path: Path) -> list[tuple[str, Any]]:
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    try:
+        # One parse of the lines as an array is several times quicker than one per line.
+        records = json.loads("[" + ",".join(line for _, line in lines) + "]")
+    except json.JSONDecodeError:
+        records = None
+    if not isinstance(records, list) or len(records) != len(lines):
+        records = []
+        for number, line in lines:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
+    return [(f"line {number}", record) for (number, _), record in zip(lines, records, strict=True)]
 
 
 def _csv_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:

@@ -19,7 +19,7 @@ How a query is scored against an entry:
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -117,7 +117,7 @@ class Index:
     """
 
     #: bumped whenever the saved form or the analysis changes, so old caches are rebuilt
-    FORMAT = 2
+    FORMAT = 3
 
     def __init__(
         self,
@@ -152,16 +152,27 @@ class Index:
         from array import array
 
         analyzer = analyzer or default_analyzer()
-        postings: dict[str, dict[str, array[int]]] = {f: {} for f in FIELDS}
+        postings: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FIELDS}
         lengths: dict[str, array[int]] = {f: array("I") for f in FIELDS}
-        document_frequency: dict[str, int] = defaultdict(int)
-        word_counts: dict[str, int] = defaultdict(int)
-        seen_texts: dict[str, tuple[list[str], set[str]]] = {}
+        document_frequency: Counter[str] = Counter()
+        # this dataset's words -> their term ("" for a stop word); also its vocabulary
+        word_term: dict[str, str] = {}
+
+        def analyse(text: str) -> list[str]:
+            words = analyzer.split(text)
+            if analyzer.has_phrases:
+                word_term.update((w, "") for w in words if w not in word_term)
+                return analyzer.terms(text)
+            for word in set(words).difference(word_term):
+                word_term[word] = analyzer.index_term(word)
+            return list(filter(None, map(word_term.__getitem__, words)))
+
+        seen_answers: dict[str, tuple[Counter[str], int]] = {}
+        nothing: tuple[Counter[str], int] = (Counter(), 0)
         for number, entry in enumerate(entries):
             if progress is not None and number and number % 1000 == 0:
                 progress(1000)
             in_entry: set[str] = set()
-            entry_words: set[str] = set()
             texts = (
                 ("question", entry.question),
                 ("phrasings", "\n".join(entry.phrasings)),
@@ -169,40 +180,40 @@ class Index:
                 ("answer", entry.answer),
             )
             for name, text in texts:
-                analysed = seen_texts.get(text)
+                analysed = nothing if not text else seen_answers.get(text)
                 if analysed is None:
-                    analysed = (analyzer.terms(text), analyzer.surface_words(text))
+                    terms = analyse(text)
+                    analysed = (Counter(terms), len(terms))
                     if name == "answer":  # answers repeat in big FAQs (placeholders)
-                        seen_texts[text] = analysed
-                terms, words = analysed
-                entry_words |= words
-                lengths[name].append(len(terms))
-                counts: dict[str, int] = {}
-                for term in terms:
-                    counts[term] = counts.get(term, 0) + 1
+                        seen_answers[text] = analysed
+                counts, length = analysed
+                lengths[name].append(length)
                 field_postings = postings[name]
                 for term, count in counts.items():
-                    plist = field_postings.get(term)
-                    if plist is None:
-                        field_postings[term] = array("I", (number, count))
-                    else:
-                        plist.append(number)
-                        plist.append(count)
+                    field_postings[term] += (number, count)
                 in_entry.update(counts)
-            for term in in_entry:
-                document_frequency[term] += 1
-            for word in entry_words:
-                word_counts[word] += 1
-        vocabulary = {}
-        for word in word_counts.keys() | analyzer.lexicon_words:
-            if len(word) >= 3 and word not in analyzer.stopwords and word.isalpha():
-                vocabulary[word] = word_counts.get(word, 0)
+            document_frequency.update(in_entry)
+        packed = {
+            name: {term: array("I", plist) for term, plist in field_postings.items()}
+            for name, field_postings in postings.items()
+        }
+        # A misspelt word is most likely one of the words many entries use.
+        vocabulary = {
+            word: document_frequency.get(
+                analyzer.terms(word)[0] if analyzer.has_phrases else term, 0
+            )
+            for word, term in word_term.items()
+            if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords
+        }
+        for word in analyzer.lexicon_words - vocabulary.keys():
+            if len(word) >= 3 and word.isalpha():
+                vocabulary[word] = 0
         if progress is not None:
             progress(len(entries) % 1000 or 1000)
         return cls(
             analyzer,
             len(entries),
-            dict(postings.items()),  # type: ignore[arg-type]
+            packed,  # type: ignore[arg-type]
             lengths,
             dict(document_frequency),
             vocabulary,
