@@ -69,9 +69,9 @@ def load_indexed(path: Path) -> tuple[Dataset, Index]:
     """The dataset in ``path`` and its index, from the cache when it is current."""
     raw = read_bytes(path)
     cache_file = cache_dir() / f"{cache_key(raw)}.index"
-    cached = _read(cache_file)
-    if cached is not None:
-        return _restore(cached, str(path))
+    restored = _restore(_read(cache_file), str(path))
+    if restored is not None:
+        return restored
     dataset = parse_text(decode(raw, path), path)
     analyzer = general_analyzer()
     index = _build(dataset, analyzer)
@@ -96,9 +96,9 @@ def load_bundled_indexed() -> tuple[Dataset, Index]:
     stamps.append(f"{Index.FORMAT}:{__version__}:{sys.version_info[:2]}:{data_file('')}")
     key = f"{zlib.crc32(';'.join(stamps).encode()):08x}"
     cache_file = cache_dir() / f"bundled-{key}.index"
-    cached = _read(cache_file)
-    if cached is not None:
-        return _restore(cached, "bundled")
+    restored = _restore(_read(cache_file), "bundled")
+    if restored is not None:
+        return restored
     dataset = load_bundled()
     analyzer = default_analyzer()
     index = Index.build(dataset.entries, analyzer)
@@ -126,8 +126,31 @@ def _state(dataset: Dataset, analyzer: Analyzer, index: Index) -> tuple[object, 
     )
 
 
-def _restore(state: tuple[object, ...], source: str) -> tuple[Dataset, Index]:
-    (records, offsets, answers), exercises, analyzer_state, index_state = state  # type: ignore[misc]
+def _restore(state: tuple[object, ...] | None, source: str) -> tuple[Dataset, Index] | None:
+    """The dataset and index saved by :func:`_state`, or None if the state is not one.
+
+    A cache with the right checksum can still hold another layout (written by another
+    version); it is then rebuilt like a damaged one.
+    """
+    if state is None:
+        return None
+    try:
+        (records, offsets, answers), exercises, analyzer_state, index_state = state  # type: ignore[misc]
+        if not (
+            isinstance(records, list)
+            and isinstance(answers, bytes)
+            and isinstance(offsets, list)
+            and len(offsets) == len(records) + 1
+            and all(isinstance(r, tuple) and len(r) == 4 for r in records[:1] + records[-1:])
+        ):
+            return None
+        analyzer = Analyzer.from_state(analyzer_state)  # type: ignore[arg-type]
+        index = Index.from_state(index_state, analyzer)  # type: ignore[arg-type]
+        exercise_list = tuple(Exercise(*record) for record in exercises)  # type: ignore[attr-defined]
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        return None
+    if index.size != len(records):
+        return None
 
     def make(number: int) -> Entry:
         entry_id, question, topics, phrasings = records[number]
@@ -136,12 +159,11 @@ def _restore(state: tuple[object, ...], source: str) -> tuple[Dataset, Index]:
 
     dataset = Dataset(
         entries=LazyEntries(len(records), make),
-        exercises=tuple(Exercise(*record) for record in exercises),
+        exercises=exercise_list,
         source=source,
         ids=[record[0] for record in records],
     )
-    analyzer = Analyzer.from_state(analyzer_state)  # type: ignore[arg-type]
-    return dataset, Index.from_state(index_state, analyzer)  # type: ignore[arg-type]
+    return dataset, index
 
 
 def _build(dataset: Dataset, analyzer: Analyzer) -> Index:

@@ -14,14 +14,21 @@ history come from :mod:`readline` when stdin is a terminal; nothing is saved to 
 from __future__ import annotations
 
 import builtins
-import difflib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from psoas_cli import render
 from psoas_cli.dataset import Dataset
-from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, SearchResult, find_matches
+from psoas_cli.matcher import (
+    DEFAULT_MIN_SCORE,
+    Index,
+    SearchResult,
+    find_matches,
+    related_entries,
+    related_for_matches,
+    similar_ids,
+)
 from psoas_cli.render import chat as chat_render
 from psoas_cli.triage import detect_red_flags
 
@@ -137,12 +144,13 @@ def _handle(
     if command.name == "ask":
         result = find_matches(command.argument, dataset, index, limit, min_score)
         flags = detect_red_flags(command.argument)
-        render.answer(result, flags, emergency_line=emergency_line)
+        related = related_for_matches(result.matches, dataset, index)
+        render.answer(result, flags, emergency_line=emergency_line, related=related)
         return LastQuestion(command.argument, len(result.matches))
     if command.name == "more":
         return _more(last, dataset, index, limit, min_score)
     if command.name == "show":
-        _show(command.argument, dataset)
+        _show(command.argument, dataset, index)
     elif command.name == "list":
         render.entry_table(dataset.entries)
     elif command.name == "exercises":
@@ -172,16 +180,15 @@ def _more(
     return LastQuestion(last.query, last.shown + len(fresh))
 
 
-def _show(entry_id: str, dataset: Dataset) -> None:
+def _show(entry_id: str, dataset: Dataset, index: Index) -> None:
     if not entry_id:
         chat_render.show_usage()
         return
     entry = dataset.get(entry_id)
     if entry is None:
-        ids = [e.id for e in dataset.entries]
-        render.unknown_id(entry_id, difflib.get_close_matches(entry_id.lower(), ids, n=3))
+        render.unknown_id(entry_id, similar_ids(entry_id, [e.id for e in dataset.entries]))
         return
-    render.entry_full(entry)
+    render.entry_full(entry, related_entries(entry, dataset, index))
 
 
 def _stdin_is_terminal() -> bool:

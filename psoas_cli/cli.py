@@ -20,10 +20,7 @@ import typer
 from psoas_cli import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from psoas_cli.dataset import Dataset, Entry
-    from psoas_cli.matcher import Index, Match
+    from psoas_cli.dataset import Dataset
 
 app = typer.Typer(
     name="psoas",
@@ -148,7 +145,7 @@ def ask(
             min=0,
             max=100,
             show_default=False,
-            help="Confidence (0-100) an answer needs to be shown [default: 40].",
+            help="Confidence (0-100) an answer needs to be shown [default: 35].",
         ),
     ] = None,
     explain: Annotated[
@@ -177,7 +174,7 @@ def ask(
       psoas ask --batch --json < questions.txt
     """
     from psoas_cli import render
-    from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches
+    from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches, related_for_matches
     from psoas_cli.store import open_indexed
     from psoas_cli.triage import detect_red_flags
 
@@ -196,7 +193,7 @@ def ask(
         return
     result = find_matches(text, dataset, index, limit, threshold)
     flags = detect_red_flags(text)
-    related = _related(result.matches, dataset, index)
+    related = related_for_matches(result.matches, dataset, index)
     if json_output:
         ids = {key: [e.id for e in entries] for key, entries in related.items()}
         render.dump_json(render.answer_record(result, flags, ids))
@@ -206,16 +203,6 @@ def ask(
         )
     if not result.matches and not flags:
         raise typer.Exit(EXIT_NOT_FOUND)
-
-
-def _related(
-    matches: "Sequence[Match]", dataset: "Dataset", index: "Index"
-) -> "dict[str, list[Entry]]":
-    """ "See also" entries for each answer, never one that is already shown."""
-    from psoas_cli.matcher import related_entries
-
-    shown = {m.entry.id for m in matches}
-    return {m.entry.id: related_entries(m.entry, dataset, index, shown) for m in matches}
 
 
 @app.command("list")
@@ -382,7 +369,7 @@ def chat(
             min=0,
             max=100,
             show_default=False,
-            help="Confidence (0-100) an answer needs to be shown [default: 40].",
+            help="Confidence (0-100) an answer needs to be shown [default: 35].",
         ),
     ] = None,
     data: DataOption = None,
@@ -485,7 +472,7 @@ def evaluate_queries(
             min=0,
             max=100,
             show_default=False,
-            help="The confidence threshold to test [default: 40].",
+            help="The confidence threshold to test [default: 35].",
         ),
     ] = None,
     json_output: JsonOption = False,

@@ -599,6 +599,20 @@ def related_entries(
     return [other for other in found if other is not None][:limit]
 
 
+def related_for_matches(
+    matches: Sequence[Match], dataset: Dataset, index: Index
+) -> dict[str, list[Entry]]:
+    """ "See also" entries for each answer: never one already shown, nor one offered
+    under an earlier answer."""
+    offered = {m.entry.id for m in matches}
+    related = {}
+    for match in matches:
+        found = related_entries(match.entry, dataset, index, offered)
+        offered.update(entry.id for entry in found)
+        related[match.entry.id] = found
+    return related
+
+
 def _rank_related(entry: Entry, dataset: Dataset, index: Index) -> list[str]:
     similar = find_matches(
         entry.question, dataset, index, RELATED_POOL + 1, min_score=0, highlight=False

@@ -294,3 +294,24 @@ def test_eval_with_a_broken_file_exits_2(run, tmp_path: Path):
     path.write_text('{"query": "x", "relevant": []}\nnot json\n', encoding="utf-8")
     result = run("eval", str(path))
     assert result.exit_code == 2 and "line 2" in result.stderr
+
+
+def test_json_puts_the_warnings_before_the_answers(run):
+    document = json.loads(run("ask", "--json", "back pain and a fever").stdout)
+    assert list(document) == ["query", "red_flags", "matches"]
+    assert document["red_flags"]
+
+
+def test_see_also_never_repeats_an_answer_or_an_earlier_suggestion(run):
+    document = json.loads(run("ask", "--json", "--limit", "3", "tight hip flexors").stdout)
+    shown = [m["id"] for m in document["matches"]]
+    offered = [i for m in document["matches"] for i in m["related"]]
+    assert not set(offered) & set(shown)
+    assert len(offered) == len(set(offered))
+
+
+@pytest.mark.parametrize("command", ["ask", "chat", "eval"])
+def test_help_states_the_real_default_threshold(run, command: str):
+    from psoas_cli.matcher import DEFAULT_MIN_SCORE
+
+    assert f"default: {DEFAULT_MIN_SCORE:g}" in run(command, "--help").stdout

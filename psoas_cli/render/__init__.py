@@ -153,13 +153,14 @@ def answer_record(
     related: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The ``ask --json`` document."""
+    # Warnings come first here too, as they do on screen.
     return {
         "query": result.query,
+        "red_flags": [red_flag_record(flag) for flag in flags],
         "matches": [
             match_record(m, None if related is None else related.get(m.entry.id, []))
             for m in result.matches
         ],
-        "red_flags": [red_flag_record(flag) for flag in flags],
     }
 
 
