@@ -145,7 +145,7 @@ def ask(
             min=0,
             max=100,
             show_default=False,
-            help="Confidence (0-100) an answer needs to be shown [default: 35].",
+            help="Confidence (0-100) an answer needs to be shown (default 35).",
         ),
     ] = None,
     explain: Annotated[
@@ -369,7 +369,7 @@ def chat(
             min=0,
             max=100,
             show_default=False,
-            help="Confidence (0-100) an answer needs to be shown [default: 35].",
+            help="Confidence (0-100) an answer needs to be shown (default 35).",
         ),
     ] = None,
     data: DataOption = None,
@@ -461,8 +461,8 @@ def evaluate_queries(
     queries: Annotated[
         str,
         typer.Argument(
-            metavar="QUERIES.jsonl",
-            help='Labelled queries, one {"query", "relevant": [ids or questions]} per line.',
+            metavar="QUERIES",
+            help='A JSON Lines file: one {"query": ..., "relevant": \\[ids or questions]} per line.',
         ),
     ],
     min_score: Annotated[
@@ -472,7 +472,7 @@ def evaluate_queries(
             min=0,
             max=100,
             show_default=False,
-            help="The confidence threshold to test [default: 35].",
+            help="The confidence threshold to test (default 35).",
         ),
     ] = None,
     json_output: JsonOption = False,

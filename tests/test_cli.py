@@ -314,4 +314,5 @@ def test_see_also_never_repeats_an_answer_or_an_earlier_suggestion(run):
 def test_help_states_the_real_default_threshold(run, command: str):
     from psoas_cli.matcher import DEFAULT_MIN_SCORE
 
-    assert f"default: {DEFAULT_MIN_SCORE:g}" in run(command, "--help").stdout
+    text = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
+    assert f"(default {DEFAULT_MIN_SCORE:g})" in text
