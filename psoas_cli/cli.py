@@ -462,7 +462,7 @@ def evaluate_queries(
         str,
         typer.Argument(
             metavar="QUERIES",
-            help='A JSON Lines file: one {"query": ..., "relevant": \\[ids or questions]} per line.',
+            help='JSON Lines: one {"query": ..., "relevant": \\[ids or questions]} per line.',
         ),
     ],
     min_score: Annotated[
