@@ -158,10 +158,17 @@ class Index:
         # this dataset's words -> their term ("" for a stop word); also its vocabulary
         word_term: dict[str, str] = {}
 
+        # entries that use each word, for choosing between typo corrections; with
+        # phrases a word's term is not its own (the "flexor" of "hip flexor"), so the
+        # words are counted, which a small lexicon-rich FAQ can afford
+        word_entries: Counter[str] = Counter()
+        entry_words: set[str] = set()
+
         def analyse(text: str) -> list[str]:
             words = analyzer.split(text)
             if analyzer.has_phrases:
                 word_term.update((w, "") for w in words if w not in word_term)
+                entry_words.update(words)
                 return analyzer.terms(text)
             for word in set(words).difference(word_term):
                 word_term[word] = analyzer.index_term(word)
@@ -173,6 +180,7 @@ class Index:
             if progress is not None and number and number % 1000 == 0:
                 progress(1000)
             in_entry: set[str] = set()
+            entry_words.clear()
             texts = (
                 ("question", entry.question),
                 ("phrasings", "\n".join(entry.phrasings)),
@@ -193,15 +201,14 @@ class Index:
                     field_postings[term] += (number, count)
                 in_entry.update(counts)
             document_frequency.update(in_entry)
+            word_entries.update(entry_words)
         packed = {
             name: {term: array("I", plist) for term, plist in field_postings.items()}
             for name, field_postings in postings.items()
         }
         # A misspelt word is most likely one of the words many entries use.
         vocabulary = {
-            word: document_frequency.get(
-                analyzer.terms(word)[0] if analyzer.has_phrases else term, 0
-            )
+            word: word_entries[word] if analyzer.has_phrases else document_frequency.get(term, 0)
             for word, term in word_term.items()
             if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords
         }
@@ -311,6 +318,8 @@ def analyse_query(query: str, index: Index) -> list[QueryTerm]:
             surface = token.surface
         if index.knows(token.term):
             known.append(_query_term(index, surface, token.term, via, trust))
+        elif _known_relatives(index, token.term):
+            known.append(_relative_term(index, surface, token.term, trust))
         else:
             unknown.append((surface, token.term))
     merged: dict[str, QueryTerm] = {}
@@ -326,6 +335,19 @@ def analyse_query(query: str, index: Index) -> list[QueryTerm]:
         for term, surface in distinct.items():
             merged[term] = QueryTerm(surface, term, each, "unknown", False, ())
     return list(merged.values())
+
+
+def _known_relatives(index: Index, term: str) -> list[tuple[str, float]]:
+    return [(o, w) for o, w in index.analyzer.related.get(term, ()) if index.knows(o)]
+
+
+def _relative_term(index: Index, word: str, term: str, trust: float) -> QueryTerm:
+    """A lexicon term this dataset never uses, matched through its related terms
+    ("groin" through "hip flexor"); it weighs what its closest relative weighs."""
+    relatives = _known_relatives(index, term)
+    expansions = tuple((other, trust * weight, "related") for other, weight in relatives)
+    weight = max(max(index.idf(other), KNOWN_FLOOR) for other, _ in relatives)
+    return QueryTerm(word, term, weight, "related", True, expansions)
 
 
 def _query_term(index: Index, word: str, term: str, via: str, trust: float) -> QueryTerm:
