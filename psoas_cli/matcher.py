@@ -117,7 +117,7 @@ class Index:
     """
 
     #: bumped whenever the saved form or the analysis changes, so old caches are rebuilt
-    FORMAT = 3
+    FORMAT = 4
 
     def __init__(
         self,
@@ -240,11 +240,12 @@ class Index:
             self.document_frequency,
             self.vocabulary,
             self.related,
+            self._question_terms,
         )
 
     @classmethod
     def from_state(cls, state: tuple[object, ...], analyzer: Analyzer | None = None) -> Index:
-        size, postings, lengths, document_frequency, vocabulary, related = state
+        size, postings, lengths, document_frequency, vocabulary, related, questions = state
         index = cls(
             analyzer or default_analyzer(),
             size,  # type: ignore[arg-type]
@@ -254,6 +255,7 @@ class Index:
             vocabulary,  # type: ignore[arg-type]
         )
         index.related = related  # type: ignore[assignment]
+        index._question_terms = questions  # type: ignore[assignment]
         return index
 
     def postings(self, field_name: str, term: str) -> Sequence[int] | None:

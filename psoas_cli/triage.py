@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,31 +69,56 @@ class RedFlag(NamedTuple):
 
 
 class _Pattern:
-    """One expanded pattern, compiled only when a query could match it.
+    """One pattern of a flag, expanded and compiled only when a query could match it.
 
     Compiling the hundred-odd patterns costs tens of milliseconds, more than the rest of
     a ``psoas ask``. Each pattern has a gate: literal strings of which every match
     contains at least one (from ``data/red_flag_gates.json``, derived from the regex by
     :func:`required_literals`). A query that holds none of them cannot match, so the
-    pattern is neither compiled nor run. A pattern without a gate is always run.
+    pattern is neither expanded, compiled nor run. A pattern without a gate always runs.
     """
 
-    __slots__ = ("source", "gate", "where", "_regex")
+    __slots__ = ("raw", "terms", "key", "gate", "where", "_source", "_regex")
 
-    def __init__(self, source: str, gate: tuple[str, ...] | None, where: str) -> None:
-        self.source = source
-        self.gate = gate
+    def __init__(self, raw: str, terms: _Terms, gates: dict[str, list[str]], where: str) -> None:
+        self.raw = raw
+        self.terms = terms
         self.where = where
+        # The key covers the pattern and every term it may use, so a gate written for
+        # another version of either is never applied.
+        self.key = f"{zlib.crc32(raw.encode(), terms.digest):08x}"
+        gate = gates.get(self.key)
+        self.gate = tuple(gate) if gate else None
+        self._source: str | None = None
         self._regex: re.Pattern[str] | None = None
 
     def could_match(self, text: str) -> bool:
         return self.gate is None or any(literal in text for literal in self.gate)
 
     @property
+    def source(self) -> str:
+        """The regex: terms and gaps expanded, wrapped in word boundaries."""
+        if self._source is None:
+            expanded = _expand(self.raw, self.terms.regexes, self.where)
+            self._source = rf"(?<![a-z0-9])(?:{expanded})(?![a-z0-9])"
+        return self._source
+
+    @property
     def regex(self) -> re.Pattern[str]:
         if self._regex is None:
             self._regex = re.compile(self.source, re.MULTILINE)
         return self._regex
+
+
+class _Terms:
+    """The named regex pieces of a data file, and a digest of them all."""
+
+    __slots__ = ("regexes", "digest")
+
+    def __init__(self, regexes: dict[str, str]) -> None:
+        self.regexes = regexes
+        text = "\n".join(f"{name}={regex}" for name, regex in sorted(regexes.items()))
+        self.digest = zlib.crc32(text.encode())
 
 
 class _Rule:
@@ -212,7 +238,7 @@ def _read_document(path: Path) -> dict[str, Any]:
 def _parse_flags(
     document: dict[str, Any], path: Path, gates: dict[str, list[str]] | None = None
 ) -> tuple[RedFlag, ...]:
-    terms = _parse_terms(document.get("terms", {}), path)
+    terms = _Terms(_parse_terms(document.get("terms", {}), path))
     gates = gates or {}
     raw_flags = document.get("flags")
     if not isinstance(raw_flags, list) or not raw_flags:
@@ -277,15 +303,13 @@ def _as_list(value: Any, key: str, where: str) -> list[Any]:
 
 
 def _compile_list(
-    value: Any, key: str, terms: dict[str, str], where: str, gates: dict[str, list[str]]
+    value: Any, key: str, terms: _Terms, where: str, gates: dict[str, list[str]]
 ) -> tuple[_Pattern, ...]:
     patterns = []
     for source in _as_list(value, key, where):
         if not isinstance(source, str) or not source.strip():
             raise RedFlagDataError(f"{where}: every entry of '{key}' must be a non-empty string")
-        expanded = rf"(?<![a-z0-9])(?:{_expand(source, terms, where)})(?![a-z0-9])"
-        gate = gates.get(gate_key(expanded))
-        patterns.append(_Pattern(expanded, tuple(gate) if gate else None, f"{where}: {source!r}"))
+        patterns.append(_Pattern(source, terms, gates, f"{where}: {source!r}"))
     return tuple(patterns)
 
 
@@ -296,17 +320,12 @@ def check_patterns(flags: Sequence[RedFlag]) -> None:
         for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
             try:
                 regex = pattern.regex
+            except RedFlagDataError:
+                raise
             except re.error as exc:
                 raise RedFlagDataError(f"{pattern.where}: bad pattern: {exc}") from exc
             if regex.fullmatch(""):
                 raise RedFlagDataError(f"{pattern.where}: pattern matches empty text")
-
-
-def gate_key(expanded: str) -> str:
-    """The key of an expanded pattern in the gates file."""
-    import zlib
-
-    return f"{zlib.crc32(expanded.encode()):08x}"
 
 
 def _expand(source: str, terms: dict[str, str], where: str, depth: int = 0) -> str:
@@ -370,20 +389,30 @@ _CHARACTERS = str.maketrans(
         "/": " or ",
     }
 )
+# Each rule: (pattern, replacement, text that must be present for it to apply). The
+# last item spares compiling a rule for a query it cannot change.
 _CONTRACTIONS = (
-    (r"\bcan'?t\b|\bcan not\b", "cannot"),
-    (r"\bwon'?t\b", "will not"),
-    (r"\bain'?t\b", "is not"),
-    (r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b", r"\1 not"),
-    (r"\bi'?m\b", "i am"),
-    (r"\bi'?ve\b", "i have"),
-    (r"\b(you|we|they)'ve\b", r"\1 have"),
-    (r"\bi'd\b", "i had"),
-    (r"\b(it|that|there|what|this|here)'s\b|\b(that|there|what)s\b", r"\1\2 is"),
-    (r"\b([a-z]+)'re\b", r"\1 are"),
-    (r"\b([a-z]+)'ll\b", r"\1 will"),
-    (r"'", ""),
-    (r"[ \t]+", " "),
+    (r"\bcan'?t\b|\bcan not\b", "cannot", ("can",)),
+    (r"\bwon'?t\b", "will not", ("won",)),
+    (r"\bain'?t\b", "is not", ("ain",)),
+    (
+        r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b",
+        r"\1 not",
+        ("nt", "n't"),
+    ),
+    (r"\bi'?m\b", "i am", ("im", "i'm")),
+    (r"\bi'?ve\b", "i have", ("ive", "i've")),
+    (r"\b(you|we|they)'ve\b", r"\1 have", ("'ve",)),
+    (r"\bi'd\b", "i had", ("i'd",)),
+    (
+        r"\b(it|that|there|what|this|here)'s\b|\b(that|there|what)s\b",
+        r"\1\2 is",
+        ("'s", "thats", "theres", "whats"),
+    ),
+    (r"\b([a-z]+)'re\b", r"\1 are", ("'re",)),
+    (r"\b([a-z]+)'ll\b", r"\1 will", ("'ll",)),
+    (r"'", "", ("'",)),
+    (r"[ \t]+", " ", ("  ", "\t")),
 )
 # "I don't think I can feel my bottom" still warns: a hedge becomes "maybe", and a hedged
 # "I can" becomes "I cannot", because doubt about feeling something is the symptom.
@@ -392,6 +421,8 @@ _HEDGE = (
     r"|not (?:100 |a hundred percent |completely |totally |entirely |really |quite )?"
     r"(?:sure|certain))(?: (?:if|whether|that))?\b"
 )
+# a hedge needs one of these words
+_HEDGE_WORDS = ("think", "know", "unsure", "convinced", "sure", "certain")
 _HEDGED_CAN = r"\bmaybe ((?:i|it|they|we|my [a-z]+) )can (?!not\b)"
 _SENTENCE_BREAK = r"[!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s|^-+\s|\s-+$"
 # "and" starts a new clause when a new statement follows it; between nouns ("pins and
@@ -442,10 +473,22 @@ class _Grammar:
     """
 
     def __init__(self) -> None:
-        self.contractions = tuple((re.compile(p), r) for p, r in _CONTRACTIONS)
-        self.hedge = re.compile(_HEDGE)
-        self.hedged_can = re.compile(_HEDGED_CAN)
         self.non_word = re.compile(r"[^a-z0-9]+")
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def compiled(self, pattern: str) -> re.Pattern[str]:
+        found = self._compiled.get(pattern)
+        if found is None:
+            found = self._compiled[pattern] = re.compile(pattern)
+        return found
+
+    @functools.cached_property
+    def hedge(self) -> re.Pattern[str]:
+        return re.compile(_HEDGE)
+
+    @functools.cached_property
+    def hedged_can(self) -> re.Pattern[str]:
+        return re.compile(_HEDGED_CAN)
 
     @functools.cached_property
     def sentence_break(self) -> re.Pattern[str]:
@@ -481,10 +524,14 @@ def normalise(query: str) -> str:
     """Lower case, plain apostrophes, contractions spelled out, hedges marked."""
     grammar = _grammar()
     text = query.lower().translate(_CHARACTERS)
-    for pattern, replacement in grammar.contractions:
-        text = pattern.sub(replacement, text)
-    text = grammar.hedge.sub("maybe", text)
-    return grammar.hedged_can.sub(r"maybe \1cannot ", text)
+    for pattern, replacement, needs in _CONTRACTIONS:
+        if any(need in text for need in needs):
+            text = grammar.compiled(pattern).sub(replacement, text)
+    if any(word in text for word in _HEDGE_WORDS):
+        text = grammar.hedge.sub("maybe", text)
+    if "maybe" in text:
+        text = grammar.hedged_can.sub(r"maybe \1cannot ", text)
+    return text
 
 
 def clauses(query: str) -> list[str]:
@@ -678,17 +725,19 @@ def emergency_advice(region: str | None) -> str:
 # ------------------------------------------------------------------------- gates
 
 
-def required_literals(expanded: str) -> list[str] | None:
+def required_literals(expanded: str, ordinary: str = "") -> list[str] | None:
     """Literal strings of which every match of the regex contains at least one.
 
     None when no such set exists (the pattern can match without any fixed text). Runs
     over the regex's parse tree: a run of parts with a small finite set of spellings is
     spelt out in full ("woke up", "wakes me up"); a sequence needs what its most
-    selective part needs; an alternation needs one of what each branch needs.
+    selective part needs; an alternation needs one of what each branch needs. Of the
+    parts a sequence needs, the one whose literals occur least in ``ordinary`` text is
+    chosen, so that a gate is seldom opened by everyday words ("back", "pain").
     """
     from re import _parser  # type: ignore[attr-defined]
 
-    found = _Literals(_parser).required(_parser.parse(expanded, re.MULTILINE))
+    found = _Literals(_parser, ordinary).required(_parser.parse(expanded, re.MULTILINE))
     return sorted(found) if found else None
 
 
@@ -697,8 +746,9 @@ class _Literals:
 
     LIMIT = 64  # the most spellings a part may have and still be spelt out
 
-    def __init__(self, parser: Any) -> None:
+    def __init__(self, parser: Any, ordinary: str = "") -> None:
         self.p = parser
+        self.ordinary = ordinary
 
     def exact(self, items: Any) -> set[str] | None:
         """Every string the sequence can match, if they are few; else None."""
@@ -758,8 +808,14 @@ class _Literals:
         valid = [c for c in candidates if c and "" not in c]
         if not valid:
             return None
-        # The most selective: its shortest literal is the longest, then the fewest.
-        return max(valid, key=lambda need: (min(map(len, need)), -len(need)))
+
+        # The most selective: the fewest literals found in ordinary text, then the
+        # longest shortest literal, then the fewest literals.
+        def selectivity(need: set[str]) -> tuple[int, int, int]:
+            common = sum(literal in self.ordinary for literal in need)
+            return (-common, min(map(len, need)), -len(need))
+
+        return max(valid, key=selectivity)
 
     def _required_item(self, item: Any) -> set[str] | None:
         op, value = item
@@ -777,15 +833,21 @@ class _Literals:
 
 
 def compute_gates(path: Path | None = None) -> dict[str, list[str]]:
-    """The gate of every pattern in the red-flag data file, keyed by :func:`gate_key`."""
+    """The gate of every pattern in the red-flag data file, keyed by the pattern's key."""
+    import json
+
     source = Path(path) if path else _default_path()
+    # The bundled FAQ stands for what people ordinarily ask this tool.
+    faq = json.loads(source.with_name("faq.json").read_text("utf-8"))
+    texts = [e["question"] + ". " + e["answer"] + ". " + ". ".join(e["phrasings"]) for e in faq]
+    ordinary = "\n".join(_tidy(normalise(text)) for text in texts)
     gates: dict[str, list[str]] = {}
     for flag in _parse_flags(_read_document(source), source):
         rule = _rule(flag)
         for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
-            literals = required_literals(pattern.source)
+            literals = required_literals(pattern.source, ordinary)
             if literals:
-                gates[gate_key(pattern.source)] = literals
+                gates[pattern.key] = literals
     return gates
 
 
