@@ -472,7 +472,7 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
 #: entry covers.
 REVERSE_WEIGHT = 0.2
 _RERANK = 50
-RANK_BLEND = 0.1
+RANK_BLEND = 0.2
 
 
 def _question_coverage(
@@ -565,8 +565,11 @@ def find_matches(
     for share, rank, document in candidates:
         reverse = _question_coverage(index, document, dataset.entries[document], expanded)
         confidence = 100.0 * share * (1.0 - REVERSE_WEIGHT + REVERSE_WEIGHT * reverse)
-        scored.append((confidence, confidence + RANK_BLEND * 100.0 * rank / top_rank, document))
-    scored.sort(key=lambda item: (-item[1], -item[0], item[2]))
+        # How strongly the entry matches (term counts, field lengths) trims the score of
+        # all but the strongest, so the order shown is the order of the scores.
+        confidence *= 1.0 - RANK_BLEND + RANK_BLEND * rank / top_rank
+        scored.append((confidence, rank, document))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
 
     def to_match(confidence: float, document: int, spans: bool = True) -> Match:
         per_term = best[document]
