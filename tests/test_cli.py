@@ -316,3 +316,14 @@ def test_help_states_the_real_default_threshold(run, command: str):
 
     text = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
     assert f"(default {DEFAULT_MIN_SCORE:g})" in text
+
+
+def test_every_command_is_in_the_readme():
+    import typer
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    names = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert names
+    for name, command in names.items():
+        assert f"psoas {name}" in readme, name
+        assert command.help and "Examples" in command.help, name
