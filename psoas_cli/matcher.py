@@ -148,64 +148,47 @@ class Index:
         analyzer: Analyzer | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Index:
-        """Index the entries; ``progress(n)`` is told every so many entries."""
-        from array import array
+        """Index the entries; ``progress(n)`` is told every so many entries.
 
+        A large FAQ is indexed in two halves at once where the system can fork: the
+        second half in a child process, which sends its part back through a pipe.
+        """
         analyzer = analyzer or default_analyzer()
-        postings: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FIELDS}
-        lengths: dict[str, array[int]] = {f: array("I") for f in FIELDS}
+        middle = _halfway(entries)
+        child = _fork_part(entries, middle, analyzer) if len(entries) >= PARALLEL_FROM else None
+        if child is None:
+            parts = [_index_part(entries, 0, analyzer, progress)]
+        else:
+            first = _index_part(entries[:middle], 0, analyzer, progress)
+            second = _join_part(child)
+            if second is None:  # the child failed: index its half here
+                second = _index_part(entries[middle:], middle, analyzer, progress)
+            elif progress is not None:
+                progress(len(entries) - middle)
+            parts = [first, second]
+        return cls._from_parts(analyzer, len(entries), parts)
+
+    @classmethod
+    def _from_parts(cls, analyzer: Analyzer, size: int, parts: list[_Part]) -> Index:
+        postings: dict[str, dict[str, bytes]] = {}
+        for name in FIELDS:
+            if len(parts) == 1:
+                postings[name] = parts[0].postings[name]
+                continue
+            # entry numbers ascend from one part to the next, so bytes simply join
+            merged: dict[str, bytes] = {}
+            for part in parts:
+                for term, packed in part.postings[name].items():
+                    merged[term] = merged.get(term, b"") + packed
+            postings[name] = merged
+        lengths = {name: _unpacked(b"".join(p.lengths[name] for p in parts)) for name in FIELDS}
         document_frequency: Counter[str] = Counter()
-        # this dataset's words -> their term ("" for a stop word); also its vocabulary
-        word_term: dict[str, str] = {}
-
-        # entries that use each word, for choosing between typo corrections; with
-        # phrases a word's term is not its own (the "flexor" of "hip flexor"), so the
-        # words are counted, which a small lexicon-rich FAQ can afford
         word_entries: Counter[str] = Counter()
-        entry_words: set[str] = set()
-
-        def analyse(text: str) -> list[str]:
-            words = analyzer.split(text)
-            if analyzer.has_phrases:
-                word_term.update((w, "") for w in words if w not in word_term)
-                entry_words.update(words)
-                return analyzer.terms(text)
-            for word in set(words).difference(word_term):
-                word_term[word] = analyzer.index_term(word)
-            return list(filter(None, map(word_term.__getitem__, words)))
-
-        seen_answers: dict[str, tuple[Counter[str], int]] = {}
-        nothing: tuple[Counter[str], int] = (Counter(), 0)
-        for number, entry in enumerate(entries):
-            if progress is not None and number and number % 1000 == 0:
-                progress(1000)
-            in_entry: set[str] = set()
-            entry_words.clear()
-            texts = (
-                ("question", entry.question),
-                ("phrasings", "\n".join(entry.phrasings)),
-                ("topics", " ".join(t.replace("-", " ") for t in entry.topics)),
-                ("answer", entry.answer),
-            )
-            for name, text in texts:
-                analysed = nothing if not text else seen_answers.get(text)
-                if analysed is None:
-                    terms = analyse(text)
-                    analysed = (Counter(terms), len(terms))
-                    if name == "answer":  # answers repeat in big FAQs (placeholders)
-                        seen_answers[text] = analysed
-                counts, length = analysed
-                lengths[name].append(length)
-                field_postings = postings[name]
-                for term, count in counts.items():
-                    field_postings[term] += (number, count)
-                in_entry.update(counts)
-            document_frequency.update(in_entry)
-            word_entries.update(entry_words)
-        packed = {
-            name: {term: array("I", plist) for term, plist in field_postings.items()}
-            for name, field_postings in postings.items()
-        }
+        word_term: dict[str, str] = {}
+        for part in parts:
+            document_frequency.update(part.document_frequency)
+            word_entries.update(part.word_entries)
+            word_term.update(part.word_term)
         # A misspelt word is most likely one of the words many entries use.
         vocabulary = {
             word: word_entries[word] if analyzer.has_phrases else document_frequency.get(term, 0)
@@ -215,12 +198,10 @@ class Index:
         for word in analyzer.lexicon_words - vocabulary.keys():
             if len(word) >= 3 and word.isalpha():
                 vocabulary[word] = 0
-        if progress is not None:
-            progress(len(entries) % 1000 or 1000)
         return cls(
             analyzer,
-            len(entries),
-            packed,  # type: ignore[arg-type]
+            size,
+            postings,  # type: ignore[arg-type]
             lengths,
             dict(document_frequency),
             vocabulary,
@@ -286,6 +267,152 @@ class Index:
         if self._vocabulary_words is None:
             self._vocabulary_words = list(self.vocabulary)
         return self._vocabulary_words
+
+
+class _Part(NamedTuple):
+    """The index of a run of entries, in the plain values a pipe can carry."""
+
+    postings: dict[str, dict[str, bytes]]  # field -> term -> packed (entry, count) pairs
+    lengths: dict[str, bytes]  # field -> packed lengths
+    document_frequency: dict[str, int]
+    word_term: dict[str, str]  # word -> term ("" for a stop word)
+    word_entries: dict[str, int]  # word -> entries that use it (lexicons with phrases)
+
+
+def _index_part(
+    entries: Sequence[Entry],
+    start: int,
+    analyzer: Analyzer,
+    progress: Callable[[int], None] | None = None,
+) -> _Part:
+    """Index entries numbered from ``start``."""
+    from array import array
+
+    postings: dict[str, dict[str, list[int]]] = {f: defaultdict(list) for f in FIELDS}
+    lengths: dict[str, array[int]] = {f: array("I") for f in FIELDS}
+    document_frequency: Counter[str] = Counter()
+    word_term: dict[str, str] = {}
+    # entries that use each word, for choosing between typo corrections; with phrases
+    # a word's term is not its own (the "flexor" of "hip flexor"), so the words are
+    # counted, which a small lexicon-rich FAQ can afford
+    word_entries: Counter[str] = Counter()
+    entry_words: set[str] = set()
+    counted = analyzer.has_phrases
+
+    def analyse(text: str) -> tuple[Counter[str], int, frozenset[str]]:
+        words = analyzer.split(text)
+        if counted:
+            word_term.update((w, "") for w in words if w not in word_term)
+            terms = analyzer.terms(text)
+            return Counter(terms), len(terms), frozenset(words)
+        for word in set(words).difference(word_term):
+            word_term[word] = analyzer.index_term(word)
+        terms = list(filter(None, map(word_term.__getitem__, words)))
+        return Counter(terms), len(terms), frozenset()
+
+    seen_answers: dict[str, tuple[Counter[str], int, frozenset[str]]] = {}
+    nothing: tuple[Counter[str], int, frozenset[str]] = (Counter(), 0, frozenset())
+    for number, entry in enumerate(entries, start):
+        if progress is not None and number > start and (number - start) % 1000 == 0:
+            progress(1000)
+        in_entry: set[str] = set()
+        entry_words.clear()
+        texts = (
+            ("question", entry.question),
+            ("phrasings", "\n".join(entry.phrasings)),
+            ("topics", " ".join(t.replace("-", " ") for t in entry.topics)),
+            ("answer", entry.answer),
+        )
+        for name, text in texts:
+            analysed = nothing if not text else seen_answers.get(text)
+            if analysed is None:
+                analysed = analyse(text)
+                if name == "answer":  # answers repeat in big FAQs (placeholders)
+                    seen_answers[text] = analysed
+            counts, length, words = analysed
+            entry_words |= words
+            lengths[name].append(length)
+            field_postings = postings[name]
+            for term, count in counts.items():
+                field_postings[term] += (number, count)
+            in_entry.update(counts)
+        document_frequency.update(in_entry)
+        word_entries.update(entry_words)
+    if progress is not None and entries:
+        progress(len(entries) % 1000 or 1000)
+    return _Part(
+        {
+            name: {term: array("I", plist).tobytes() for term, plist in field_postings.items()}
+            for name, field_postings in postings.items()
+        },
+        {name: numbers.tobytes() for name, numbers in lengths.items()},
+        dict(document_frequency),
+        word_term,
+        dict(word_entries),
+    )
+
+
+def _halfway(entries: Sequence[Entry]) -> int:
+    """Where to cut the entries so both halves have about the same text to analyse
+    (an answer repeated word for word is analysed once)."""
+    seen: set[str] = set()
+    work = []
+    for entry in entries:
+        fresh = entry.answer not in seen
+        seen.add(entry.answer)
+        # each entry costs about as much as analysing a hundred characters
+        work.append(100 + len(entry.question) + (len(entry.answer) if fresh else 0))
+    half, total = sum(work) / 2, 0
+    for number, amount in enumerate(work):
+        total += amount
+        if total >= half:
+            return number + 1
+    return len(entries)
+
+
+def _fork_part(entries: Sequence[Entry], middle: int, analyzer: Analyzer) -> tuple[int, int] | None:
+    """Start a child process indexing ``entries[middle:]``; (pid, pipe) or None."""
+    import os
+
+    if not hasattr(os, "fork"):
+        return None
+    import pickle
+
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child: index, send, and leave without running the parent's exit code
+        status = 1
+        try:
+            os.close(reader)
+            part = _index_part(entries[middle:], middle, analyzer)
+            with os.fdopen(writer, "wb") as pipe:
+                pickle.dump(part, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writer)
+    return pid, reader
+
+
+def _join_part(child: tuple[int, int]) -> _Part | None:
+    """The part the child sent, or None if it sent none."""
+    import os
+    import pickle
+
+    pid, reader = child
+    try:
+        with os.fdopen(reader, "rb") as pipe:
+            part = pickle.load(pipe)
+    except Exception:  # a child that died sends nothing usable
+        part = None
+    finally:
+        os.waitpid(pid, 0)
+    return part if isinstance(part, _Part) else None
 
 
 def _packed(numbers: Sequence[int]) -> bytes:
@@ -473,6 +600,8 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
 REVERSE_WEIGHT = 0.2
 _RERANK = 50
 RANK_BLEND = 0.2
+#: Datasets at least this large are indexed in two processes where possible.
+PARALLEL_FROM = 20000
 
 
 def _question_coverage(

@@ -153,3 +153,59 @@ def test_index_survives_a_round_trip_through_marshal(bundled, index):
 def test_a_huge_query_is_answered(bundled, index):
     result = ask("psoas " + "blah" * 2000 + " lorem ipsum " * 10000, bundled, index)
     assert result.query.startswith("psoas")
+
+
+def _many_entries(count: int) -> list[Entry]:
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda sigma".split()
+    return [
+        Entry(
+            f"e{n}",
+            f"How do I {words[n % 12]} the {words[(n * 7) % 12]} {n}?",
+            f"Use the {words[(n * 5) % 12]} tool, then {words[(n * 3) % 12]} it."
+            + (" Shared answer text." if n % 4 == 0 else f" Step {n}."),
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    import psoas_cli.matcher as matcher
+
+    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10)
+
+
+def test_indexing_in_two_processes_gives_the_same_index(parallel, monkeypatch):
+    import psoas_cli.matcher as matcher
+
+    entries = _many_entries(300)
+    dataset = Dataset(tuple(entries))
+    two = Index.build(entries)
+    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10**9)
+    one = Index.build(entries)
+    assert one.to_state() == two.to_state()
+    for query in ("gamma delta", "kappa tool", "shared answer", "sigma 17"):
+        a = [(m.entry.id, m.score) for m in find_matches(query, dataset, one, limit=5).matches]
+        b = [(m.entry.id, m.score) for m in find_matches(query, dataset, two, limit=5).matches]
+        assert a == b, query
+
+
+def test_a_failed_child_is_indexed_in_the_parent(parallel, monkeypatch):
+    import os
+
+    import psoas_cli.matcher as matcher
+
+    def broken_child(entries, middle, analyzer):
+        reader, writer = os.pipe()
+        os.write(writer, b"not a pickle")
+        os.close(writer)
+        pid = os.fork()
+        if pid == 0:
+            os._exit(1)
+        return pid, reader
+
+    monkeypatch.setattr(matcher, "_fork_part", broken_child)
+    entries = _many_entries(120)
+    built = Index.build(entries)
+    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10**9)
+    assert built.to_state() == Index.build(entries).to_state()

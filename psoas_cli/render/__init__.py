@@ -342,9 +342,18 @@ def indexing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("Indexing {task.total} entries"), BarColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=_console(sys.stderr), transient=True) as progress:
+    # Refreshed by hand, not by Rich's timer thread: indexing may fork, and a process
+    # that forks should have no other threads.
+    with Progress(
+        *columns, console=_console(sys.stderr), transient=True, auto_refresh=False
+    ) as progress:
         task = progress.add_task("index", total=total)
-        yield lambda done: progress.advance(task, done)
+
+        def advance(done: int) -> None:
+            progress.advance(task, done)
+            progress.refresh()
+
+        yield advance
 
 
 def batch_line(record: dict[str, Any]) -> None:
