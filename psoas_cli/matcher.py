@@ -42,6 +42,9 @@ UNKNOWN_WEIGHT = 1.0
 #: How much a query term the dataset knows, but an entry does not cover, counts
 #: against that entry, relative to a word no entry knows.
 KNOWN_MISSING = 0.25
+#: How much more a lexicon concept that no entry mentions weighs than another
+#: unknown word.
+LEXICON_UNKNOWN = 1.5
 #: Several unknown words weigh their number to this power (1 would be their sum).
 UNKNOWN_GROWTH = 0.5
 #: The least a term the dataset knows weighs, so that a theme every entry shares
@@ -462,7 +465,10 @@ def analyse_query(query: str, index: Index) -> list[QueryTerm]:
     if distinct:
         each = UNKNOWN_WEIGHT * index.idf("") * len(distinct) ** (UNKNOWN_GROWTH - 1.0)
         for term, surface in distinct.items():
-            merged[term] = QueryTerm(surface, term, each, "unknown", False, ())
+            # A concept of the lexicon ("how long", "cost") is never narrative filler:
+            # a question about one the FAQ never mentions is one it cannot answer.
+            weight = each * (LEXICON_UNKNOWN if term in index.analyzer.concepts else 1.0)
+            merged[term] = QueryTerm(surface, term, weight, "unknown", False, ())
     return list(merged.values())
 
 
