@@ -166,12 +166,6 @@ class Analyzer:
             return terms[0]
         return concept_key(phrase)
 
-    def surface_words(self, text: str) -> set[str]:
-        """The distinct normalised words of a text, as written."""
-        if text.isascii():
-            return {w.replace("'", "") for w in _ASCII_WORD.findall(text.lower())}
-        return {normalise_word(w) for w in _WORD.findall(text)}
-
     def terms(self, text: str, keep_stopwords: bool = False) -> list[str]:
         """The terms of a text; for indexing questions and answers."""
         words = self.split(text)

@@ -43,6 +43,16 @@ DataOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document for programs.")]
+MinScoreOption = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option(
+        "--min-score",
+        min=0,
+        max=100,
+        show_default=False,
+        help="Confidence (0-100) an answer needs to be shown (default 35).",
+    ),
+]
 RegionOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
@@ -118,6 +128,12 @@ def _read_query(words: list[str] | None) -> str:
     return text.strip()
 
 
+def _threshold(min_score: float | None) -> float:
+    from psoas_cli.matcher import DEFAULT_MIN_SCORE
+
+    return DEFAULT_MIN_SCORE if min_score is None else min_score
+
+
 def _region_line(region: str | None) -> str:
     from psoas_cli.triage import emergency_advice
 
@@ -138,16 +154,7 @@ def ask(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, max=100, help="Show at most this many answers.")
     ] = 3,
-    min_score: Annotated[
-        Optional[float],  # noqa: UP045
-        typer.Option(
-            "--min-score",
-            min=0,
-            max=100,
-            show_default=False,
-            help="Confidence (0-100) an answer needs to be shown (default 35).",
-        ),
-    ] = None,
+    min_score: MinScoreOption = None,
     explain: Annotated[
         bool, typer.Option("--explain", help="Show which words matched, and how.")
     ] = False,
@@ -174,11 +181,11 @@ def ask(
       psoas ask --batch --json < questions.txt
     """
     from psoas_cli import render
-    from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches, related_for_matches
+    from psoas_cli.matcher import find_matches, related_for_matches
     from psoas_cli.store import open_indexed
     from psoas_cli.triage import detect_red_flags
 
-    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    threshold = _threshold(min_score)
     with _user_errors():
         emergency_line = _region_line(region)
         text = "" if batch else _read_query(query)
@@ -362,16 +369,7 @@ def chat(
         int,
         typer.Option("--limit", "-n", min=1, max=100, help="Answers per question and per `more`."),
     ] = 3,
-    min_score: Annotated[
-        Optional[float],  # noqa: UP045
-        typer.Option(
-            "--min-score",
-            min=0,
-            max=100,
-            show_default=False,
-            help="Confidence (0-100) an answer needs to be shown (default 35).",
-        ),
-    ] = None,
+    min_score: MinScoreOption = None,
     data: DataOption = None,
     region: RegionOption = None,
 ) -> None:
@@ -386,13 +384,12 @@ def chat(
       printf 'tight hip flexors\\nmore\\n' | psoas chat
     """
     from psoas_cli.chat import run_chat
-    from psoas_cli.matcher import DEFAULT_MIN_SCORE
     from psoas_cli.store import open_indexed
 
     with _user_errors():
         emergency_line = _region_line(region)
         dataset, index = open_indexed(data)
-    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    threshold = _threshold(min_score)
     code = run_chat(dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold)
     if code:
         raise typer.Exit(code)
@@ -465,16 +462,7 @@ def evaluate_queries(
             help='JSON Lines: one {"query": ..., "relevant": \\[ids or questions]} per line.',
         ),
     ],
-    min_score: Annotated[
-        Optional[float],  # noqa: UP045
-        typer.Option(
-            "--min-score",
-            min=0,
-            max=100,
-            show_default=False,
-            help="The confidence threshold to test (default 35).",
-        ),
-    ] = None,
+    min_score: MinScoreOption = None,
     json_output: JsonOption = False,
     data: DataOption = None,
 ) -> None:
@@ -492,13 +480,12 @@ def evaluate_queries(
 
     from psoas_cli import render
     from psoas_cli.evaluate import evaluate, load_labelled
-    from psoas_cli.matcher import DEFAULT_MIN_SCORE
     from psoas_cli.store import open_indexed
 
     with _user_errors():
         rows = load_labelled(Path(queries))
         dataset, index = open_indexed(data)
-    threshold = DEFAULT_MIN_SCORE if min_score is None else min_score
+    threshold = _threshold(min_score)
     report = evaluate(rows, dataset, index, min_score=threshold)
     if json_output:
         render.dump_json(render.eval_record(report))

@@ -88,10 +88,6 @@ class Match(NamedTuple):
     question_spans: tuple[tuple[int, int], ...] = ()
     answer_spans: tuple[tuple[int, int], ...] = ()
 
-    @property
-    def matched_terms(self) -> frozenset[str]:
-        return frozenset(e.entry_term for e in self.evidence if e.entry_term and e.strength > 0)
-
 
 class SearchResult(NamedTuple):
     query: str
