@@ -17,13 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from psoas_cli.dataset import Entry, Exercise
-from psoas_cli.matcher import Match, SearchResult
-
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from psoas_cli.dataset import Entry, Exercise
     from psoas_cli.evaluate import Report
+    from psoas_cli.matcher import Match, SearchResult
     from psoas_cli.triage import RedFlag
 
 DISCLAIMER = (
