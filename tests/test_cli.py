@@ -327,3 +327,34 @@ def test_every_command_is_in_the_readme():
     for name, command in names.items():
         assert f"psoas {name}" in readme, name
         assert command.help and "Examples" in command.help, name
+
+
+def _write_faq(path: Path, count: int) -> None:
+    rows = [
+        {"question": f"Question number {n} about topic {n % 7}?", "answer": f"Answer {n}."}
+        for n in range(count)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+
+
+def test_indexing_a_large_file_shows_progress_on_a_terminal(run, tmp_path, monkeypatch):
+    from psoas_cli import render
+
+    monkeypatch.setattr(render, "PROGRESS_FROM", 10)
+    monkeypatch.setattr(render, "_styled", lambda stream: True)
+    path = tmp_path / "faq.jsonl"
+    _write_faq(path, 50)
+    result = run("ask", "--json", "--data", str(path), "question number 7")
+    assert result.exit_code == 0
+    assert "Indexing 50 entries" in result.stderr
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(run, tmp_path, monkeypatch):
+    from psoas_cli import render
+
+    monkeypatch.setattr(render, "PROGRESS_FROM", 10)
+    path = tmp_path / "faq.jsonl"
+    _write_faq(path, 50)
+    result = run("ask", "--json", "--data", str(path), "question number 7")
+    assert result.exit_code == 0
+    assert result.stderr == ""

@@ -63,11 +63,13 @@ def stdout_is_styled() -> bool:
     return _styled(sys.stdout)
 
 
-def _console(stream: TextIO | None = None) -> Console:
+def _console(stream: TextIO | None = None, force_terminal: bool | None = None) -> Console:
     from rich.console import Console
 
     stream = stream or sys.stdout
-    return Console(file=stream, highlight=False, emoji=False, markup=False)
+    return Console(
+        file=stream, highlight=False, emoji=False, markup=False, force_terminal=force_terminal
+    )
 
 
 def write(text: str = "", stream: TextIO | None = None) -> None:
@@ -343,9 +345,8 @@ def indexing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
     columns = (TextColumn("Indexing {task.total} entries"), BarColumn(), TimeRemainingColumn())
     # Refreshed by hand, not by Rich's timer thread: indexing may fork, and a process
     # that forks should have no other threads.
-    with Progress(
-        *columns, console=_console(sys.stderr), transient=True, auto_refresh=False
-    ) as progress:
+    console = _console(sys.stderr, force_terminal=True)
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("index", total=total)
 
         def advance(done: int) -> None:
