@@ -582,6 +582,16 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
         # In a short word one changed letter makes another word ("gun", "gut"); only a
         # missing letter is mended ("bak" -> "back").
         found = [c for c in found if len(c[0]) > len(word)]
+    if not found and allowed == 1 and len(word) >= 4:
+        # Spelling by ear ("tite", "pane") is two edits from the word but sounds alike.
+        key = sound_key(word)
+        found = [
+            c
+            for c in process.extract(
+                word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=2, limit=20
+            )
+            if sound_key(c[0]) == key
+        ]
     if not found:
         return None
 
@@ -592,6 +602,23 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
 
     best, edits, _ = max(found, key=likelihood)
     return best, 100.0 * (1.0 - edits / max(len(word), len(best)))
+
+
+_SOUNDS = (("igh", "i"), ("ph", "f"), ("ck", "k"), ("wr", "r"), ("kn", "n"), ("gh", "g"))
+
+
+def sound_key(word: str) -> str:
+    """A rough key of how a word sounds: its first letter, then its consonants with
+    common spellings of one sound made one ("tight" and "tite" -> "tt"... -> "t")."""
+    for spelling, sound in _SOUNDS:
+        word = word.replace(spelling, sound)
+    word = word.replace("c", "k").replace("z", "s")
+    consonants = [ch for ch in word[1:] if ch not in "aeiouy"]
+    key = word[0]
+    for ch in consonants:
+        if ch != key[-1]:
+            key += ch
+    return key
 
 
 # --- scoring ----------------------------------------------------------------------------

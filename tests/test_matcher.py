@@ -209,3 +209,16 @@ def test_a_failed_child_is_indexed_in_the_parent(parallel, monkeypatch):
     built = Index.build(entries)
     monkeypatch.setattr(matcher, "PARALLEL_FROM", 10**9)
     assert built.to_state() == Index.build(entries).to_state()
+
+
+@pytest.mark.parametrize("typed, meant", [("pane", "pain"), ("musle", "muscle")])
+def test_words_spelt_by_ear_are_mended(index, typed: str, meant: str):
+    words, mends = mend_words(f"{typed} psoas", index)
+    assert words[0][0] == meant and mends[0][0] == "typo"
+
+
+@pytest.mark.parametrize("a, b", [("pain", "pane"), ("tight", "tite"), ("psoas", "psoaz")])
+def test_sound_keys_of_sound_alikes_agree(a: str, b: str):
+    from psoas_cli.matcher import sound_key
+
+    assert sound_key(a) == sound_key(b)
