@@ -176,7 +176,11 @@ def _more(
         chat_render.no_more(last.query, last.shown)
         return last
     chat_render.more_heading(last.query, last.shown + 1, last.shown + len(fresh))
-    render.answer(SearchResult(last.query, fresh, min_score=min_score))
+    render.answer(
+        SearchResult(last.query, fresh, min_score=min_score),
+        related=related_for_matches(fresh, dataset, index),
+        first_number=last.shown + 1,
+    )
     return LastQuestion(last.query, last.shown + len(fresh))
 
 

@@ -358,3 +358,9 @@ def test_no_progress_when_stderr_is_not_a_terminal(run, tmp_path, monkeypatch):
     result = run("ask", "--json", "--data", str(path), "question number 7")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_chat_more_numbers_on_from_the_first_answers(run):
+    result = run("chat", "--limit", "2", input="tight hip flexors\nmore\n")
+    numbers = [int(m) for m in re.findall(r"^(\d+)\. ", result.stdout, re.M)]
+    assert numbers[:4] == [1, 2, 3, 4]

@@ -172,16 +172,20 @@ def answer(
     emergency_line: str = "",
     explain: bool = False,
     related: dict[str, list[Entry]] | None = None,
+    first_number: int = 1,
 ) -> None:
-    """An answer for people: red-flag warning first, then the matches or a decline."""
+    """An answer for people: red-flag warning first, then the matches or a decline.
+
+    ``first_number`` numbers the answers on from earlier ones (chat's ``more``).
+    """
     styled = stdout_is_styled()
     if flags:
         _red_flags(flags, emergency_line, styled)
     if result.matches:
         if styled:
-            _matches_rich(result, explain, related or {})
+            _matches_rich(result, explain, related or {}, first_number)
         else:
-            _matches_plain(result, explain, related or {})
+            _matches_plain(result, explain, related or {}, first_number)
         if styled:
             _console().print(_dim(DISCLAIMER))
     elif not flags:
@@ -206,14 +210,16 @@ def _highlighted(text: str, spans: Iterable[tuple[int, int]], style: str) -> Any
     return shown
 
 
-def _matches_rich(result: SearchResult, explain: bool, related: dict[str, list[Entry]]) -> None:
+def _matches_rich(
+    result: SearchResult, explain: bool, related: dict[str, list[Entry]], first_number: int
+) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
     console = _console()
     if result.ambiguous:
         console.print(Text("Did you mean one of these?", style="bold yellow"))
-    for number, match in enumerate(result.matches, start=1):
+    for number, match in enumerate(result.matches, start=first_number):
         title = Text.assemble(
             f"{number}. ",
             _highlighted(match.entry.question, match.question_spans, "bold underline"),
@@ -267,10 +273,12 @@ def _explain_rows(match: Match) -> list[tuple[str, ...]]:
     return rows
 
 
-def _matches_plain(result: SearchResult, explain: bool, related: dict[str, list[Entry]]) -> None:
+def _matches_plain(
+    result: SearchResult, explain: bool, related: dict[str, list[Entry]], first_number: int
+) -> None:
     if result.ambiguous:
         write("Did you mean one of these?")
-    for number, match in enumerate(result.matches, start=1):
+    for number, match in enumerate(result.matches, start=first_number):
         entry = match.entry
         write(f"{number}. {clean(entry.question)} [{clean(entry.id)}, score {match.score:.0f}]")
         for line in clean(entry.answer).splitlines():
