@@ -192,15 +192,36 @@ def _default_flags() -> tuple[RedFlag, ...]:
     return _parse_flags(_default_document(), _default_path(), _default_gates())
 
 
-def _default_gates() -> dict[str, list[str]]:
-    """The gates of the bundled patterns; none (every pattern runs) if the file is absent."""
+@functools.cache
+def _gates_document() -> dict[str, Any]:
     import json
 
     try:
-        gates = json.loads(_default_path().with_name(GATES_FILE_NAME).read_text("utf-8"))
+        document = json.loads(_default_path().with_name(GATES_FILE_NAME).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
-    return gates if isinstance(gates, dict) else {}
+    return document if isinstance(document, dict) else {}
+
+
+def _default_gates() -> dict[str, list[str]]:
+    """The gates of the bundled patterns; none (every pattern runs) if the file is absent."""
+    patterns = _gates_document().get("patterns")
+    return patterns if isinstance(patterns, dict) else {}
+
+
+@functools.cache
+def _any_gate() -> frozenset[str] | None:
+    """Every literal that could let a bundled flag fire, if the gates file was written
+    from the red-flag file as it is now; else None (no shortcut)."""
+    document = _gates_document()
+    try:
+        current = zlib.crc32(_default_path().read_bytes())
+    except OSError:
+        return None
+    literals = document.get("any")
+    if document.get("source") != current or not isinstance(literals, list):
+        return None
+    return frozenset(literals)
 
 
 @functools.cache
@@ -210,7 +231,14 @@ def _default_regions() -> dict[str, _Region]:
 
 def _forget_default() -> None:
     """Drop the cached default data, so the next call reads the file again (for tests)."""
-    for cached in (_default_path, _default_document, _default_flags, _default_regions):
+    for cached in (
+        _default_path,
+        _default_document,
+        _default_flags,
+        _default_regions,
+        _gates_document,
+        _any_gate,
+    ):
         cached.cache_clear()
 
 
@@ -666,11 +694,15 @@ def _could_fire(rule: _Rule, text: str) -> bool:
 
 def detect_red_flags(query: str, flags: Sequence[RedFlag] | None = None) -> list[RedFlag]:
     """The red flags found in ``query``, in the data file's order, each at most once."""
-    if flags is None:
-        flags = load_red_flags()
     # Every clause is a stretch of the tidied, normalised query, so a flag whose gates
-    # are all missing from the whole of it cannot fire: most queries stop here.
+    # are all missing from the whole of it cannot fire: most queries stop here, most
+    # of them before the red-flag file is even read.
     whole = _tidy(normalise(query))
+    if flags is None:
+        shortcut = _any_gate()
+        if shortcut is not None and not any(literal in whole for literal in shortcut):
+            return []
+        flags = load_red_flags()
     if not any(_could_fire(_rule(flag), whole) for flag in flags):
         return []
     parsed = _Query(query)
@@ -832,8 +864,10 @@ class _Literals:
         return None
 
 
-def compute_gates(path: Path | None = None) -> dict[str, list[str]]:
-    """The gate of every pattern in the red-flag data file, keyed by the pattern's key."""
+def compute_gates(path: Path | None = None) -> dict[str, Any]:
+    """The gates file's content for the red-flag data file: each pattern's gate keyed
+    by the pattern's key, every literal that could let a flag fire (``any``, present
+    only when every pattern has a gate) and a checksum of the data file (``source``)."""
     import json
 
     source = Path(path) if path else _default_path()
@@ -842,13 +876,21 @@ def compute_gates(path: Path | None = None) -> dict[str, list[str]]:
     texts = [e["question"] + ". " + e["answer"] + ". " + ". ".join(e["phrasings"]) for e in faq]
     ordinary = "\n".join(_tidy(normalise(text)) for text in texts)
     gates: dict[str, list[str]] = {}
+    firing: set[str] = set()
+    complete = True
     for flag in _parse_flags(_read_document(source), source):
         rule = _rule(flag)
         for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
             literals = required_literals(pattern.source, ordinary)
             if literals:
                 gates[pattern.key] = literals
-    return gates
+            if pattern not in rule.unless:
+                complete = complete and bool(literals)
+                firing.update(literals or ())
+    document: dict[str, Any] = {"source": zlib.crc32(source.read_bytes()), "patterns": gates}
+    if complete:
+        document["any"] = sorted(firing)
+    return document
 
 
 if __name__ == "__main__":  # python -m psoas_cli.triage > data/red_flag_gates.json

@@ -633,3 +633,30 @@ def test_regions_constant_matches_the_data_file() -> None:
     codes = [region["code"] for region in raw["regions"]]
     assert sorted(codes) == list(REGIONS)
     assert all(code == code.lower() for code in REGIONS)
+
+
+def test_the_shortcut_covers_every_gate_of_a_firing_pattern() -> None:
+    _forget_default()
+    shortcut = triage._any_gate()
+    assert shortcut
+    for flag in load_red_flags():
+        rule = triage._rule(flag)
+        for pattern in (*rule.patterns, *(p for g in rule.together for p in g)):
+            assert set(pattern.gate or ()) <= shortcut, pattern.where
+
+
+def test_a_stale_gates_file_turns_the_shortcut_off(tmp_path: Path, monkeypatch) -> None:
+    edited = tmp_path / "red_flags.json"
+    edited.write_text(DATA.read_text("utf-8").replace("saddle", "saddle", 1) + " ", "utf-8")
+    (tmp_path / GATES_FILE_NAME).write_text(
+        resources.data_file(GATES_FILE_NAME).read_text("utf-8"), "utf-8"
+    )
+    _forget_default()
+    import functools
+
+    monkeypatch.setattr(triage, "_default_path", functools.cache(lambda: edited))
+    try:
+        assert triage._any_gate() is None
+        assert detect_red_flags("back pain and I can't pee")
+    finally:
+        _forget_default()
