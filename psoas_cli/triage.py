@@ -884,9 +884,16 @@ def compute_gates(path: Path | None = None) -> dict[str, Any]:
             literals = required_literals(pattern.source, ordinary)
             if literals:
                 gates[pattern.key] = literals
-            if pattern not in rule.unless:
-                complete = complete and bool(literals)
-                firing.update(literals or ())
+            else:
+                complete = complete and pattern in rule.unless
+        for pattern in rule.patterns:
+            firing.update(gates.get(pattern.key, ()))
+        if rule.together:
+            # every group must match, so the one least used in ordinary text will do
+            groups = [
+                {lit for p in group for lit in gates.get(p.key, ())} for group in rule.together
+            ]
+            firing.update(min(groups, key=lambda g: sum(lit in ordinary for lit in g)))
     document: dict[str, Any] = {"source": zlib.crc32(source.read_bytes()), "patterns": gates}
     if complete:
         document["any"] = sorted(firing)
