@@ -19,8 +19,9 @@ How a query is scored against an entry:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -54,6 +55,13 @@ KNOWN_FLOOR = 0.6
 #: RELATED_POOL of them are ranked for each entry.
 RELATED_FROM = 0.25
 RELATED_POOL = 6
+RELATED_WORDS = 4
+#: The least score an entry needs to be considered related at all.
+RELATED_SEARCH = 20.0
+#: In FAQs at least this large, a term in more than COMMON_SHARE of the entries does
+#: not make an entry a candidate by itself.
+PRUNE_FROM = 5000
+COMMON_SHARE = 0.02
 #: Only this many words of a query are read, and only this many distinct unknown
 #: words are mended, so that a pasted essay is answered in time.
 MAX_QUERY_WORDS = 1000
@@ -652,6 +660,42 @@ def _strength(index: Index, field_name: str, tf: int, document: int) -> float:
     return tf * (_K1 + 1.0) / (tf + _K1 * norm)
 
 
+def _finding_terms(query_terms: list[QueryTerm], index: Index) -> set[str]:
+    """The query terms whose entries are the candidates; all of them on a small FAQ.
+
+    On a large FAQ the entries that have only the query's common terms ("symptoms",
+    "disease" in a medical FAQ) are not candidates when it has a rarer one: the
+    entries with the rarer term and the common ones rank above them. A common
+    term's postings are then read only for the candidates.
+    """
+    everything = {t.term for t in query_terms}
+    if index.size < PRUNE_FROM:
+        return everything
+    common = index.size * COMMON_SHARE
+    rarer = {
+        t.term
+        for t in query_terms
+        if t.known and min(index.document_frequency.get(e[0], 0) for e in t.expansions) <= common
+    }
+    return rarer or everything
+
+
+def _pairs(plist: Sequence[int], only: Collection[int] | None) -> Iterable[tuple[int, int]]:
+    """The (entry number, count) pairs of a posting list, or of only some entries."""
+    if only is None:
+        pairs = iter(plist)
+        return zip(pairs, pairs, strict=True)
+    documents, counts = plist[0::2], plist[1::2]
+    if len(only) * 20 > len(documents):  # few postings: reading them all is quicker
+        return ((d, c) for d, c in zip(documents, counts, strict=True) if d in only)
+    found = []
+    for document in sorted(only):
+        at = bisect_left(documents, document)
+        if at < len(documents) and documents[at] == document:
+            found.append((document, counts[at]))
+    return found
+
+
 def find_matches(
     query: str,
     dataset: Dataset,
@@ -673,15 +717,16 @@ def find_matches(
 
     # best evidence per (document, query term): (capped strength, rank strength, evidence)
     best: dict[int, dict[str, tuple[float, float, str, str, str]]] = defaultdict(dict)
-    for qt in query_terms:
+    finding = _finding_terms(query_terms, index)
+    for qt in sorted(query_terms, key=lambda t: t.term not in finding):
+        only = None if qt.term in finding else best.keys()
         for term, trust, via in qt.expansions:
             for field_name in FIELDS:
                 plist = index.postings(field_name, term)
                 if not plist:
                     continue
                 field_weight = FIELD_WEIGHT[field_name] * trust
-                pairs = iter(plist)
-                for document, tf in zip(pairs, pairs, strict=True):
+                for document, tf in _pairs(plist, only):
                     strength = field_weight * _strength(index, field_name, tf, document)
                     # Coverage asks only whether, and where, the entry has the term;
                     # how often and in how long a text weighs in the ranking.
@@ -790,17 +835,32 @@ def related_for_matches(
     """ "See also" entries for each answer: never one already shown, nor one offered
     under an earlier answer."""
     offered = {m.entry.id for m in matches}
+    asked = {_same(m.entry.question) for m in matches}
     related = {}
     for match in matches:
-        found = related_entries(match.entry, dataset, index, offered)
-        offered.update(entry.id for entry in found)
+        found = []
+        for entry in related_entries(match.entry, dataset, index, offered, RELATED_POOL):
+            # an entry that asks a question already on screen adds nothing to read
+            if len(found) < 2 and _same(entry.question) not in asked:
+                found.append(entry)
+                offered.add(entry.id)
+                asked.add(_same(entry.question))
         related[match.entry.id] = found
     return related
 
 
+def _same(question: str) -> str:
+    return " ".join(question.casefold().split())
+
+
 def _rank_related(entry: Entry, dataset: Dataset, index: Index) -> list[str]:
+    # The question's rarest words say what it is about; the common ones ("symptoms",
+    # "disease" in a medical FAQ) would only make a large FAQ slow to search.
+    tokens = index.analyzer.tokens(entry.question)
+    tokens.sort(key=lambda token: -index.idf(token.term))
+    question = " ".join(token.surface for token in tokens[:RELATED_WORDS])
     similar = find_matches(
-        entry.question, dataset, index, RELATED_POOL + 1, min_score=0, highlight=False
+        question, dataset, index, RELATED_POOL + 1, min_score=RELATED_SEARCH, highlight=False
     )
     topics = set(entry.topics)
     scored = []

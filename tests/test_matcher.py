@@ -222,3 +222,18 @@ def test_sound_keys_of_sound_alikes_agree(a: str, b: str):
     from psoas_cli.matcher import sound_key
 
     assert sound_key(a) == sound_key(b)
+
+
+def test_a_large_faq_scores_only_entries_with_a_rarer_term(monkeypatch):
+    import psoas_cli.matcher as matcher
+
+    entries = _many_entries(400) + [Entry("rare", "How do I omega the alpha?", "Omega it.")]
+    dataset = Dataset(tuple(entries))
+    index = Index.build(entries)
+    full = [(m.entry.id, m.score) for m in find_matches("omega alpha", dataset, index).matches]
+    monkeypatch.setattr(matcher, "PRUNE_FROM", 10)
+    monkeypatch.setattr(matcher, "COMMON_SHARE", 0.05)
+    pruned = [(m.entry.id, m.score) for m in find_matches("omega alpha", dataset, index).matches]
+    assert pruned[0] == full[0] == ("rare", pruned[0][1])
+    # entries with only the common term are no longer candidates; the rest score alike
+    assert set(pruned) <= set(full)
