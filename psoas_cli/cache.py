@@ -15,6 +15,8 @@ import marshal
 import os
 import sys
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from psoas_cli import __version__
@@ -65,7 +67,13 @@ def cache_key(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def load_indexed(path: Path) -> tuple[Dataset, Index]:
+#: A context manager factory, ``factory(total)``, that yields a callable told how many
+#: more entries are indexed (or None for no progress shown). The CLI passes the
+#: render layer's progress bar; the core never prints.
+ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+
+
+def load_indexed(path: Path, progress: ProgressFactory | None = None) -> tuple[Dataset, Index]:
     """The dataset in ``path`` and its index, from the cache when it is current."""
     raw = read_bytes(path)
     cache_file = cache_dir() / f"{cache_key(raw)}.index"
@@ -74,7 +82,7 @@ def load_indexed(path: Path) -> tuple[Dataset, Index]:
         return restored
     dataset = parse_text(decode(raw, path), path)
     analyzer = general_analyzer()
-    index = _build(dataset, analyzer)
+    index = _build(dataset, analyzer, progress)
     if len(dataset.entries) >= MIN_ENTRIES:
         _write(cache_file, _state(dataset, analyzer, index))
     return dataset, index
@@ -166,10 +174,10 @@ def _restore(state: tuple[object, ...] | None, source: str) -> tuple[Dataset, In
     return dataset, index
 
 
-def _build(dataset: Dataset, analyzer: Analyzer) -> Index:
-    from psoas_cli.render import indexing_progress
-
-    with indexing_progress(len(dataset.entries)) as advance:
+def _build(dataset: Dataset, analyzer: Analyzer, progress: ProgressFactory | None) -> Index:
+    if progress is None:
+        return Index.build(dataset.entries, analyzer)
+    with progress(len(dataset.entries)) as advance:
         return Index.build(dataset.entries, analyzer, advance)
 
 

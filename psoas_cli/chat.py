@@ -19,18 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from psoas_cli import render
+from psoas_cli.answers import Answer, answer_query
 from psoas_cli.dataset import Dataset
 from psoas_cli.matcher import (
     DEFAULT_MIN_SCORE,
     Index,
-    SearchResult,
     find_matches,
     related_entries,
     related_for_matches,
     similar_ids,
 )
 from psoas_cli.render import chat as chat_render
-from psoas_cli.triage import detect_red_flags
 
 EXIT_OK, EXIT_INTERRUPTED = 0, 130
 
@@ -55,10 +54,12 @@ class Command:
 
 @dataclass(frozen=True)
 class LastQuestion:
-    """What ``more`` continues: the question and how many answers are already shown."""
+    """What ``more`` continues: the question, how many answers are already shown, and
+    the ids already on screen or offered under "See also"."""
 
     query: str
     shown: int
+    offered: frozenset[str] = frozenset()
 
 
 def parse_line(line: str) -> Command | None:
@@ -142,11 +143,9 @@ def _handle(
 ) -> LastQuestion | None:
     """Carry out one command; the question ``more`` would continue afterwards."""
     if command.name == "ask":
-        result = find_matches(command.argument, dataset, index, limit, min_score)
-        flags = detect_red_flags(command.argument)
-        related = related_for_matches(result.matches, dataset, index)
-        render.answer(result, flags, emergency_line=emergency_line, related=related)
-        return LastQuestion(command.argument, len(result.matches))
+        reply = answer_query(command.argument, dataset, index, limit, min_score, highlight=True)
+        render.answer(reply, emergency_line=emergency_line)
+        return LastQuestion(command.argument, len(reply.result.matches), _offered(reply))
     if command.name == "more":
         return _more(last, dataset, index, limit, min_score)
     if command.name == "show":
@@ -155,7 +154,7 @@ def _handle(
         render.entry_table(dataset.entries)
     elif command.name == "exercises":
         if dataset.exercises:
-            render.exercise_list(dataset.exercises, {e.id: e.question for e in dataset.entries})
+            render.exercise_list(dataset.exercises, dataset)
         else:
             chat_render.no_exercises()
     elif command.name == "help":
@@ -170,18 +169,26 @@ def _more(
         chat_render.no_question_yet()
         return None
     # Ranking is deterministic, so asking for more answers keeps the first ones first.
-    result = find_matches(last.query, dataset, index, last.shown + limit, min_score)
+    result = find_matches(last.query, dataset, index, last.shown + limit, min_score, True)
     fresh = result.matches[last.shown :]
     if not fresh:
         chat_render.no_more(last.query, last.shown)
         return last
     chat_render.more_heading(last.query, last.shown + 1, last.shown + len(fresh))
-    render.answer(
-        SearchResult(last.query, fresh, min_score=min_score),
-        related=related_for_matches(fresh, dataset, index),
-        first_number=last.shown + 1,
+    # The warning, if any, was shown with the first answers.
+    more = Answer(
+        result._replace(matches=fresh),
+        [],
+        related_for_matches(fresh, dataset, index, last.offered),
     )
-    return LastQuestion(last.query, last.shown + len(fresh))
+    render.answer(more, first_number=last.shown + 1)
+    return LastQuestion(last.query, last.shown + len(fresh), last.offered | _offered(more))
+
+
+def _offered(reply: Answer) -> frozenset[str]:
+    shown = (m.entry.id for m in reply.result.matches)
+    suggested = (e.id for entries in reply.related.values() for e in entries)
+    return frozenset([*shown, *suggested])
 
 
 def _show(entry_id: str, dataset: Dataset, index: Index) -> None:
@@ -190,7 +197,7 @@ def _show(entry_id: str, dataset: Dataset, index: Index) -> None:
         return
     entry = dataset.get(entry_id)
     if entry is None:
-        render.unknown_id(entry_id, similar_ids(entry_id, [e.id for e in dataset.entries]))
+        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
         return
     render.entry_full(entry, related_entries(entry, dataset, index))
 

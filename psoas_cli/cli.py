@@ -30,7 +30,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_NOT_FOUND, EXIT_USAGE, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 74, 130, 141
 
 DataOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads the annotation at run time
@@ -65,8 +65,10 @@ RegionOption = Annotated[
 ]
 
 
-class UsageError(Exception):
-    """Something the user typed that cannot be used (exit code 2)."""
+def _usage_error(message: str) -> Exception:
+    from psoas_cli.errors import PsoasError
+
+    return PsoasError(message)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -78,12 +80,12 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn the core's errors into a one-line message and an exit code."""
-    from psoas_cli.dataset import DatasetError
+    """Turn the core's errors into a one-line message and exit code 2."""
+    from psoas_cli.errors import PsoasError
 
     try:
         yield
-    except (DatasetError, UsageError) as error:
+    except PsoasError as error:
         _fail(str(error))
 
 
@@ -117,30 +119,32 @@ def main_callback(
         render.overview()
 
 
+def readable(text: str) -> str:
+    """Text as it can be matched and printed: bytes that were not UTF-8 (which Python
+    keeps in arguments as lone surrogates) become the replacement character."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _read_query(words: list[str] | None) -> str:
     text = " ".join(words or [])
     if text.strip() == "-":
         text = sys.stdin.read()
-    if not text.strip():
-        raise UsageError(
+    text = readable(text).strip()
+    if not text:
+        raise _usage_error(
             "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
         )
-    return text.strip()
+    return text
 
 
 def _threshold(min_score: float | None) -> float:
     from psoas_cli.matcher import DEFAULT_MIN_SCORE
 
-    return DEFAULT_MIN_SCORE if min_score is None else min_score
-
-
-def _region_line(region: str | None) -> str:
-    from psoas_cli.triage import emergency_advice
-
-    try:
-        return emergency_advice(region)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    if min_score is None:
+        return DEFAULT_MIN_SCORE
+    if min_score != min_score:  # NaN passes Click's range check
+        raise _usage_error("--min-score must be a number from 0 to 100")
+    return min_score
 
 
 @app.command()
@@ -181,34 +185,31 @@ def ask(
       psoas ask --batch --json < questions.txt
     """
     from psoas_cli import render
-    from psoas_cli.matcher import find_matches, related_for_matches
+    from psoas_cli.answers import answer_query
     from psoas_cli.store import open_indexed
-    from psoas_cli.triage import detect_red_flags
+    from psoas_cli.triage import check_region, emergency_advice
 
-    threshold = _threshold(min_score)
     with _user_errors():
-        emergency_line = _region_line(region)
+        threshold = _threshold(min_score)
+        region = check_region(region)
+        if batch and query:
+            raise _usage_error("--batch reads the queries from stdin; give no query words")
         text = "" if batch else _read_query(query)
-        dataset, index = open_indexed(data)
+        dataset, index = open_indexed(data, progress=render.indexing_progress)
     if batch:
-        if query:
-            _fail("--batch reads the queries from stdin; give no query words")
         for line in sys.stdin:
-            result = find_matches(line.strip(), dataset, index, limit, threshold)
-            flags = detect_red_flags(line) if line.strip() else []
-            render.batch_line(render.answer_record(result, flags))
+            reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
+            render.batch_line(render.answer_record(reply))
         return
-    result = find_matches(text, dataset, index, limit, threshold)
-    flags = detect_red_flags(text)
-    related = related_for_matches(result.matches, dataset, index)
+    styled = not json_output
+    reply = answer_query(text, dataset, index, limit, threshold, highlight=styled)
     if json_output:
-        ids = {key: [e.id for e in entries] for key, entries in related.items()}
-        render.dump_json(render.answer_record(result, flags, ids))
+        render.dump_json(render.answer_record(reply))
     else:
-        render.answer(
-            result, flags, emergency_line=emergency_line, explain=explain, related=related
-        )
-    if not result.matches and not flags:
+        # The emergency numbers are looked up only when there is a warning to show.
+        emergency_line = emergency_advice(region) if reply.flags else ""
+        render.answer(reply, emergency_line=emergency_line, explain=explain)
+    if not reply.answered:
         raise typer.Exit(EXIT_NOT_FOUND)
 
 
@@ -238,15 +239,14 @@ def list_entries(
     if topic is not None:
         wanted = topic.strip().lower()
         entries = [e for e in entries if wanted in (t.lower() for t in e.topics)]
-        if not entries:
-            render.error(f"no entries with topic {render.short(topic, 60)!r}")
-            known = ", ".join(dataset.topics) or "none"
-            render.notice(f"Topics: {known}")
-            raise typer.Exit(EXIT_NOT_FOUND)
     if json_output:
         render.dump_json(render.entry_records(entries))
-    else:
+    elif entries:
         render.entry_table(entries)
+    if not entries:
+        render.error(f"no entries with topic {render.short(topic or '', 60)!r}")
+        render.notice(f"Topics: {', '.join(dataset.topics) or 'none'}")
+        raise typer.Exit(EXIT_NOT_FOUND)
 
 
 @app.command()
@@ -269,10 +269,10 @@ def show(
     from psoas_cli.store import open_indexed
 
     with _user_errors():
-        dataset, index = open_indexed(data)
+        dataset, index = open_indexed(data, progress=render.indexing_progress)
     entry = dataset.get(entry_id.strip())
     if entry is None:
-        render.unknown_id(entry_id, similar_ids(entry_id, [e.id for e in dataset.entries]))
+        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
         raise typer.Exit(EXIT_NOT_FOUND)
     if json_output:
         render.dump_json(render.entry_record(entry))
@@ -334,6 +334,8 @@ def exercises(
     from psoas_cli.store import open_dataset
 
     with _user_errors():
+        if only and not guide:
+            raise _usage_error("--only picks exercises for --guide; add --guide")
         dataset = open_dataset(data)
     if guide:
         if json_output:
@@ -346,18 +348,15 @@ def exercises(
     if not dataset.exercises:
         render.notice("This dataset has no exercises.")
         return
-    questions = {e.id: e.question for e in dataset.entries}
-    render.exercise_list(dataset.exercises, questions)
+    render.exercise_list(dataset.exercises, dataset)
 
 
 def _guide(dataset: "Dataset", hold: int, rest: int, rounds: int, only: list[str] | None) -> None:
     from psoas_cli.render.routine import routine_view
-    from psoas_cli.routine import RoutineError, build_plan, run_routine
+    from psoas_cli.routine import build_plan, run_routine
 
-    try:
+    with _user_errors():
         plan = build_plan(dataset.exercises, hold=hold, rest=rest, rounds=rounds, only=only)
-    except RoutineError as error:
-        _fail(str(error))
     summary = run_routine(plan, routine_view())
     if not summary.finished:
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -383,13 +382,15 @@ def chat(
       psoas chat
       printf 'tight hip flexors\\nmore\\n' | psoas chat
     """
+    from psoas_cli import render
     from psoas_cli.chat import run_chat
     from psoas_cli.store import open_indexed
+    from psoas_cli.triage import emergency_advice
 
     with _user_errors():
-        emergency_line = _region_line(region)
-        dataset, index = open_indexed(data)
-    threshold = _threshold(min_score)
+        threshold = _threshold(min_score)
+        emergency_line = emergency_advice(region)
+        dataset, index = open_indexed(data, progress=render.indexing_progress)
     code = run_chat(dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold)
     if code:
         raise typer.Exit(code)
@@ -415,14 +416,10 @@ def tip(
     """
     from psoas_cli import render
     from psoas_cli.store import open_dataset
-    from psoas_cli.tips import TipError, pick_tip
+    from psoas_cli.tips import pick_tip
 
     with _user_errors():
-        dataset = open_dataset(data)
-    try:
-        entry = pick_tip(dataset, seed)
-    except TipError as error:
-        _fail(str(error))
+        entry = pick_tip(open_dataset(data), seed)
     if json_output:
         render.dump_json(render.entry_record(entry))
     else:
@@ -442,11 +439,11 @@ def redflags(
       psoas redflags --region uk
     """
     from psoas_cli import render
-    from psoas_cli.triage import load_red_flags
+    from psoas_cli.triage import emergency_advice, load_red_flags
 
     with _user_errors():
-        emergency_line = _region_line(region)
-    flags = load_red_flags()
+        emergency_line = emergency_advice(region)
+        flags = load_red_flags()
     if json_output:
         render.dump_json([render.red_flag_record(flag) for flag in flags])
     else:
@@ -483,9 +480,9 @@ def evaluate_queries(
     from psoas_cli.store import open_indexed
 
     with _user_errors():
+        threshold = _threshold(min_score)
         rows = load_labelled(Path(queries))
-        dataset, index = open_indexed(data)
-    threshold = _threshold(min_score)
+        dataset, index = open_indexed(data, progress=render.indexing_progress)
     report = evaluate(rows, dataset, index, min_score=threshold)
     if json_output:
         render.dump_json(render.eval_record(report))
@@ -495,18 +492,38 @@ def evaluate_queries(
 
 def main() -> None:
     """The ``psoas`` command."""
+    import os
+
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        # Bytes that are not UTF-8, in or out, become a replacement character, never
+        # a traceback.
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if sys.stdout is None or sys.stdin is None:  # started with a standard stream closed
+        devnull = open(os.devnull, "r+", encoding="utf-8")  # noqa: SIM115
+        sys.stdin = sys.stdin or devnull
+        sys.stdout = sys.stdout or devnull
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # so that a closed pipe shows here, not at exit
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
-        # The reader went away (``psoas list | head -1``): stop quietly.
-        import os
-
+        # The reader went away (``psoas list | head -1``): stop quietly, as a shell
+        # pipeline expects of a program the pipe signal would have ended.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_NOT_FOUND)
+        sys.exit(EXIT_PIPE)
+    except OSError as error:
+        import errno
+
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+            raise
+        sys.stderr.write(f"psoas: cannot write the output: {error.strerror}\n")
+        sys.exit(EXIT_CANNOT_WRITE)
 
 
 if __name__ == "__main__":

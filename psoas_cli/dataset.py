@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
+from psoas_cli.errors import PsoasError
 from psoas_cli.resources import data_file
 
 
-class DatasetError(Exception):
+class DatasetError(PsoasError):
     """A dataset file that cannot be used, with a message fit to show a user."""
 
 
@@ -68,6 +69,11 @@ class Dataset:
 
     def __repr__(self) -> str:
         return f"Dataset({len(self.entries)} entries from {self.source})"
+
+    @property
+    def ids(self) -> list[str]:
+        """Every entry's id, in order, without making lazily read entries."""
+        return list(self._by_id)
 
     def get(self, entry_id: str) -> Entry | None:
         number = self._by_id.get(entry_id)
@@ -165,10 +171,18 @@ def _exercises_from_records(
 # --- a user's own FAQ file -----------------------------------------------------------
 
 
+#: The largest FAQ file read; beyond it (or from an endless device) the tool stops.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or a DatasetError saying why it cannot be read."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise DatasetError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MB")
+        return raw
     except FileNotFoundError:
         raise DatasetError(f"{path}: no such file") from None
     except IsADirectoryError:

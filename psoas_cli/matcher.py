@@ -702,7 +702,7 @@ def find_matches(
     index: Index,
     limit: int = 3,
     min_score: float = DEFAULT_MIN_SCORE,
-    highlight: bool = True,
+    highlight: bool = False,
 ) -> SearchResult:
     """The entries that best answer the query, best first, with their confidence.
 
@@ -830,11 +830,11 @@ def related_entries(
 
 
 def related_for_matches(
-    matches: Sequence[Match], dataset: Dataset, index: Index
+    matches: Sequence[Match], dataset: Dataset, index: Index, offered: Collection[str] = ()
 ) -> dict[str, list[Entry]]:
     """ "See also" entries for each answer: never one already shown, nor one offered
     under an earlier answer."""
-    offered = {m.entry.id for m in matches}
+    offered = {*offered, *(m.entry.id for m in matches)}
     asked = {_same(m.entry.question) for m in matches}
     related = {}
     for match in matches:

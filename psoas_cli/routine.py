@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from psoas_cli.dataset import Exercise
+from psoas_cli.errors import PsoasError
 
 DEFAULT_HOLD = 30
 DEFAULT_REST = 10
@@ -27,7 +28,7 @@ DEFAULT_ROUNDS = 1
 TICK = 0.1
 
 
-class RoutineError(ValueError):
+class RoutineError(PsoasError, ValueError):
     """A routine that cannot be built (unknown exercise, bad timing), fit to show a user."""
 
 

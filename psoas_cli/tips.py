@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 from psoas_cli.dataset import Dataset, Entry
+from psoas_cli.errors import PsoasError
 
 
-class TipError(ValueError):
+class TipError(PsoasError, ValueError):
     """No tip can be picked (the dataset has no entries), fit to show a user."""
 
 

@@ -23,6 +23,8 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
+from psoas_cli.errors import PsoasError
+
 # typing and collections.abc are needed only by type checkers; skipping them at run time
 # keeps `import psoas_cli.triage` cheap (mypy honours a module-level TYPE_CHECKING).
 TYPE_CHECKING = False
@@ -34,6 +36,8 @@ __all__ = [
     "REGIONS",
     "RedFlag",
     "RedFlagDataError",
+    "RegionError",
+    "check_region",
     "detect_red_flags",
     "emergency_advice",
     "load_red_flags",
@@ -49,7 +53,7 @@ GATES_FILE_NAME = "red_flag_gates.json"
 NEGATION_WINDOW = 5
 
 
-class RedFlagDataError(Exception):
+class RedFlagDataError(PsoasError):
     """The red-flag data file is missing, unreadable or malformed."""
 
 
@@ -728,14 +732,24 @@ def detect_red_flags(query: str, flags: Sequence[RedFlag] | None = None) -> list
 # ------------------------------------------------------------------------- advising
 
 
+class RegionError(PsoasError, ValueError):
+    """A region code the tool does not know."""
+
+
+def check_region(region: str | None) -> str | None:
+    """The region code, normalised, without reading any file; RegionError if unknown."""
+    code = None if region is None else region.strip().lower()
+    if code is not None and code not in REGIONS:
+        raise RegionError(f"unknown region {region!r}; use one of: {', '.join(REGIONS)}")
+    return code
+
+
 def emergency_advice(region: str | None) -> str:
     """One line with the emergency number(s): for ``region``, or all regions briefly.
 
-    Raises ValueError for a region code not in :data:`REGIONS`.
+    Raises RegionError (a ValueError) for a region code not in :data:`REGIONS`.
     """
-    code = None if region is None else region.strip().lower()
-    if code is not None and code not in REGIONS:
-        raise ValueError(f"unknown region {region!r}; use one of: {', '.join(REGIONS)}")
+    code = check_region(region)
     regions = _default_regions()
     if code is None:
         groups: dict[tuple[str, str | None], list[_Region]] = {}

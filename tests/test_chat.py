@@ -195,7 +195,7 @@ def test_ctrl_c_while_answering_cancels_that_answer(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(chat, "find_matches", interrupted)
+    monkeypatch.setattr(chat, "answer_query", interrupted)
     code, _ = _chat(indexed, ["psoas", "help"], interactive=True)
     out = capsys.readouterr().out
     assert code == 0

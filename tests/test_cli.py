@@ -364,3 +364,55 @@ def test_chat_more_numbers_on_from_the_first_answers(run):
     result = run("chat", "--limit", "2", input="tight hip flexors\nmore\n")
     numbers = [int(m) for m in re.findall(r"^(\d+)\. ", result.stdout, re.M)]
     assert numbers[:4] == [1, 2, 3, 4]
+
+
+def _psoas(*args: str, **kwargs):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "psoas_cli", *args]
+    return subprocess.run(command, capture_output=True, **kwargs)
+
+
+def test_bytes_that_are_not_utf8_never_break_the_json(tmp_path: Path):
+    env = {"PSOAS_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+    for args, stdin in (
+        ((b"ask", b"--json", b"\xff psoas"), b""),
+        ((b"ask", b"--batch"), b"\xff psoas\n"),
+    ):
+        result = _psoas(*[a.decode("utf-8", "surrogateescape") for a in args], input=stdin, env=env)
+        assert result.returncode in (0, 1), result.stderr
+        assert "psoas" in json.loads(result.stdout.decode("utf-8"))["query"]
+
+
+def test_a_reader_that_leaves_early_ends_psoas_quietly(tmp_path: Path):
+    import subprocess
+    import sys
+
+    env = {"PSOAS_CACHE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    producer = subprocess.Popen(
+        [sys.executable, "-m", "psoas_cli", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert producer.stdout is not None
+    producer.stdout.close()  # the reader is gone before anything is written
+    _, stderr = producer.communicate()
+    assert producer.returncode == 141
+    assert b"Traceback" not in stderr and b"Exception" not in stderr
+
+
+def test_only_without_guide_is_a_usage_error(run):
+    result = run("exercises", "--only", "boat-pose")
+    assert result.exit_code == 2 and "--guide" in result.stderr
+
+
+def test_not_a_number_threshold_is_a_usage_error(run):
+    result = run("ask", "--min-score", "nan", "psoas")
+    assert result.exit_code == 2 and "--min-score" in result.stderr
+
+
+def test_an_unknown_topic_in_json_is_an_empty_list(run):
+    result = run("list", "--json", "--topic", "knitting")
+    assert result.exit_code == 1 and json.loads(result.stdout) == []

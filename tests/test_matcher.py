@@ -134,7 +134,7 @@ def test_evidence_says_how_each_word_matched(bundled, index):
 
 
 def test_highlight_spans_cover_the_matched_words(bundled, index):
-    match = ask("lumbar discs", bundled, index).matches[0]
+    match = ask("lumbar discs", bundled, index, highlight=True).matches[0]
     answer = match.entry.answer
     highlighted = {answer[s:e].lower() for s, e in match.answer_spans}
     assert "discs" in highlighted

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from psoas_cli.dataset import Entry, Exercise
+    from psoas_cli.answers import Answer
+    from psoas_cli.dataset import Dataset, Entry, Exercise
     from psoas_cli.evaluate import Report
     from psoas_cli.matcher import Match, SearchResult
     from psoas_cli.triage import RedFlag
@@ -126,16 +127,14 @@ def overview() -> None:
 # --- ask ------------------------------------------------------------------------------------
 
 
-def match_record(match: Match, related: Sequence[str] | None = None) -> dict[str, Any]:
-    record: dict[str, Any] = {
+def match_record(match: Match, related: Sequence[Entry]) -> dict[str, Any]:
+    return {
         "id": match.entry.id,
         "question": match.entry.question,
         "answer": match.entry.answer,
         "score": match.score,
+        "related": [entry.id for entry in related],
     }
-    if related is not None:
-        record["related"] = list(related)
-    return record
 
 
 def red_flag_record(flag: RedFlag) -> dict[str, str]:
@@ -148,50 +147,41 @@ def red_flag_record(flag: RedFlag) -> dict[str, str]:
     }
 
 
-def answer_record(
-    result: SearchResult,
-    flags: Sequence[RedFlag] = (),
-    related: dict[str, list[str]] | None = None,
-) -> dict[str, Any]:
-    """The ``ask --json`` document."""
-    # Warnings come first here too, as they do on screen.
+def answer_record(reply: Answer) -> dict[str, Any]:
+    """The ``ask --json`` document; the warnings come first, as they do on screen."""
     return {
-        "query": result.query,
-        "red_flags": [red_flag_record(flag) for flag in flags],
+        "query": reply.result.query,
+        "red_flags": [red_flag_record(flag) for flag in reply.flags],
         "matches": [
-            match_record(m, None if related is None else related.get(m.entry.id, []))
-            for m in result.matches
+            match_record(m, reply.related.get(m.entry.id, ())) for m in reply.result.matches
         ],
     }
 
 
 def answer(
-    result: SearchResult,
-    flags: Sequence[RedFlag] = (),
+    reply: Answer,
     *,
     emergency_line: str = "",
     explain: bool = False,
-    related: dict[str, list[Entry]] | None = None,
     first_number: int = 1,
 ) -> None:
     """An answer for people: red-flag warning first, then the matches or a decline.
 
     ``first_number`` numbers the answers on from earlier ones (chat's ``more``).
     """
+    result, flags, related = reply
     styled = stdout_is_styled()
     if flags:
         _red_flags(flags, emergency_line, styled)
     if result.matches:
         if styled:
-            _matches_rich(result, explain, related or {}, first_number)
+            _matches_rich(result, explain, related, first_number)
         else:
-            _matches_plain(result, explain, related or {}, first_number)
+            _matches_plain(result, explain, related, first_number)
         if styled:
             _console().print(_dim(DISCLAIMER))
-    elif not flags:
-        _decline(result)
     else:
-        _decline(result, after_warning=True)
+        _decline(result, after_warning=bool(flags))
 
 
 def _dim(text: str) -> Any:
@@ -449,13 +439,19 @@ def exercise_records(exercises: Iterable[Exercise]) -> list[dict[str, Any]]:
     ]
 
 
-def exercise_list(exercises: Sequence[Exercise], questions: dict[str, str]) -> None:
+def exercise_list(exercises: Sequence[Exercise], dataset: Dataset) -> None:
+    """Each exercise with its numbered steps and the question it comes from."""
+
+    def source(exercise: Exercise) -> str:
+        entry = dataset.get(exercise.source_id)
+        return clean(entry.question if entry else exercise.source_id)
+
     if not stdout_is_styled():
         for exercise in exercises:
             write(clean(exercise.name))
             for number, step in enumerate(exercise.steps, start=1):
                 write(f"  {number}. {clean(step)}")
-            write(f"  From: {clean(questions.get(exercise.source_id, exercise.source_id))}")
+            write(f"  From: {source(exercise)}")
             write()
         return
     from rich.panel import Panel
@@ -467,9 +463,7 @@ def exercise_list(exercises: Sequence[Exercise], questions: dict[str, str]) -> N
         for number, step in enumerate(exercise.steps, start=1):
             body.append(f"{number}. ", style="bold")
             body.append(clean(step) + "\n")
-        body.append(
-            f"From: {clean(questions.get(exercise.source_id, exercise.source_id))}", style="dim"
-        )
+        body.append(f"From: {source(exercise)}", style="dim")
         console.print(
             Panel(
                 body,

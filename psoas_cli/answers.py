@@ -1,0 +1,46 @@
+"""Answering one question: the matches, the red flags and the "See also" entries.
+
+``psoas ask`` and ``psoas chat`` both answer through :func:`answer_query`, so they
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING, NamedTuple
+
+from psoas_cli.matcher import SearchResult, find_matches, related_for_matches
+from psoas_cli.triage import detect_red_flags
+
+if TYPE_CHECKING:
+    from psoas_cli.dataset import Dataset, Entry
+    from psoas_cli.matcher import Index
+    from psoas_cli.triage import RedFlag
+
+
+class Answer(NamedTuple):
+    result: SearchResult
+    flags: list[RedFlag]
+    #: answer id -> its "See also" entries
+    related: dict[str, list[Entry]]
+
+    @property
+    def answered(self) -> bool:
+        """Whether something useful was said: an answer or a warning."""
+        return bool(self.result.matches or self.flags)
+
+
+def answer_query(
+    query: str,
+    dataset: Dataset,
+    index: Index,
+    limit: int,
+    min_score: float,
+    highlight: bool = False,
+    not_related: Collection[str] = (),
+) -> Answer:
+    """Everything psoas says about ``query``; ``not_related`` are ids already offered."""
+    result = find_matches(query, dataset, index, limit, min_score, highlight=highlight)
+    flags = detect_red_flags(query) if query.strip() else []
+    related = related_for_matches(result.matches, dataset, index, not_related)
+    return Answer(result, flags, related)
