@@ -182,7 +182,10 @@ class Analyzer:
         """The normalised words of a text, in order."""
         if text.isascii():
             words = _ASCII_WORD.findall(text.lower())
-            return [w.replace("'", "") for w in words] if "'" in text else words
+            if "'" not in text:
+                return words
+            # as normalise_word does: "psoas's" -> "psoas", "can't" -> "cant"
+            return [(w[:-2] if w.endswith("'s") else w).replace("'", "") for w in words]
         return [normalise_word(w) for w in _WORD.findall(text)]
 
     def index_term(self, word: str) -> str:

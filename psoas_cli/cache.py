@@ -4,9 +4,10 @@ Indexing tens of thousands of entries takes a few seconds, so the parsed entries
 their index are saved once and reused while the file's content stays the same. The
 cache lives in ``$PSOAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/psoas``, else the
 platform's user cache folder. Its file name is a digest of the data file's bytes, the
-lexicon and the index format, so a changed file or a new release of the tool gets a
-new index. A cache that cannot be read (truncated, corrupted, from another Python) is
-rebuilt, never reported as an error; one that cannot be written is simply not kept.
+lexicon, the index format and the release (see :func:`_code_stamp`), so a changed
+file or a new release of the tool gets a new index. A cache that cannot be read
+(truncated, corrupted, from another Python) is rebuilt, never reported as an error;
+one that cannot be written is simply not kept.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ from psoas_cli.matcher import Index, related_entries
 from psoas_cli.resources import data_file
 
 _MAGIC = b"psoas-index\n"
+#: Every file the cache writes starts so, and pruning touches no other file.
+_PREFIX = "psoas-"
+_TEMPORARY = f".{_PREFIX}index-"
 #: A user's file with fewer entries than this is indexed on every call, which takes
 #: no longer than reading a cache and keeps the cache folder for files that need it.
 MIN_ENTRIES = 2000
@@ -63,8 +67,16 @@ def cache_key(raw: bytes) -> str:
     # digest in the standard library (12 ms for 18 MB against 24 ms for BLAKE2).
     digest = hashlib.sha1(raw, usedforsecurity=False)
     digest.update(data_file("lexicon.json").read_bytes())
-    digest.update(f"{Index.FORMAT}:{sys.version_info[:2]}".encode())
+    digest.update(_code_stamp().encode())
     return digest.hexdigest()
+
+
+def _code_stamp() -> str:
+    """What else an index depends on: the index format, this release, the Python, and
+    (for a checkout being edited) when the analysing code last changed."""
+    here = Path(__file__).resolve().parent
+    changed = [(here / name).stat().st_mtime_ns for name in ("analysis.py", "matcher.py")]
+    return f"{Index.FORMAT}:{__version__}:{sys.version_info[:2]}:{changed}"
 
 
 #: A context manager factory, ``factory(total)``, that yields a callable told how many
@@ -76,7 +88,7 @@ ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None] |
 def load_indexed(path: Path, progress: ProgressFactory | None = None) -> tuple[Dataset, Index]:
     """The dataset in ``path`` and its index, from the cache when it is current."""
     raw = read_bytes(path)
-    cache_file = cache_dir() / f"{cache_key(raw)}.index"
+    cache_file = cache_dir() / f"{_PREFIX}{cache_key(raw)}.index"
     restored = _restore(_read(cache_file), str(path))
     if restored is not None:
         return restored
@@ -101,9 +113,9 @@ def load_bundled_indexed() -> tuple[Dataset, Index]:
     for name in ("faq.json", "exercises.json", "lexicon.json"):
         stat = data_file(name).stat()
         stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    stamps.append(f"{Index.FORMAT}:{__version__}:{sys.version_info[:2]}:{data_file('')}")
+    stamps.append(f"{_code_stamp()}:{data_file('')}")
     key = f"{zlib.crc32(';'.join(stamps).encode()):08x}"
-    cache_file = cache_dir() / f"bundled-{key}.index"
+    cache_file = cache_dir() / f"{_PREFIX}bundled-{key}.index"
     restored = _restore(_read(cache_file), "bundled")
     if restored is not None:
         return restored
@@ -208,7 +220,7 @@ def _write(path: Path, value: object) -> None:
     header = _MAGIC + len(payload).to_bytes(8, "little") + zlib.crc32(payload).to_bytes(4, "little")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(header)
@@ -227,7 +239,14 @@ KEEP = 8
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    caches = sorted(folder.glob("*.index"), key=lambda p: p.stat().st_mtime, reverse=True)
+    """Keep the KEEP newest caches; remove half-written files an hour old (a process
+    killed while writing leaves one)."""
+    import time
+
+    caches = sorted(folder.glob(f"{_PREFIX}*.index"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in caches[KEEP:]:
         if old != keep:
             old.unlink(missing_ok=True)
+    for stale in folder.glob(f"{_TEMPORARY}*.tmp"):
+        if stale.stat().st_mtime < time.time() - 3600:
+            stale.unlink(missing_ok=True)

@@ -19,6 +19,7 @@ How a query is scored against an entry:
 from __future__ import annotations
 
 import math
+import sys
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -66,6 +67,8 @@ COMMON_SHARE = 0.02
 #: words are mended, so that a pasted essay is answered in time.
 MAX_QUERY_WORDS = 1000
 MAX_MENDS = 40
+#: Longer "words" (a pasted code, a link) are not mended: no English word is.
+_LONGEST_WORD = 40
 #: Only words at least this long are tried as two words run together.
 _SPLIT_FROM = 8
 #: Words up to this long are mended with one edit at most; longer ones with two.
@@ -166,7 +169,11 @@ class Index:
         if child is None:
             parts = [_index_part(entries, 0, analyzer, progress)]
         else:
-            first = _index_part(entries[:middle], 0, analyzer, progress)
+            try:
+                first = _index_part(entries[:middle], 0, analyzer, progress)
+            except BaseException:  # Ctrl-C, say: leave no child behind
+                _stop_part(child)
+                raise
             second = _join_part(child)
             if second is None:  # the child failed: index its half here
                 second = _index_part(entries[middle:], middle, analyzer, progress)
@@ -378,10 +385,15 @@ def _halfway(entries: Sequence[Entry]) -> int:
 
 
 def _fork_part(entries: Sequence[Entry], middle: int, analyzer: Analyzer) -> tuple[int, int] | None:
-    """Start a child process indexing ``entries[middle:]``; (pid, pipe) or None."""
-    import os
+    """Start a child process indexing ``entries[middle:]``; (pid, pipe) or None.
 
-    if not hasattr(os, "fork"):
+    Only on Linux, and only from a process with no other thread: a forked child of a
+    threaded process can deadlock, and macOS does not support fork without exec.
+    """
+    import os
+    import threading
+
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
     import pickle
 
@@ -404,6 +416,16 @@ def _fork_part(entries: Sequence[Entry], middle: int, analyzer: Analyzer) -> tup
             os._exit(status)
     os.close(writer)
     return pid, reader
+
+
+def _stop_part(child: tuple[int, int]) -> None:
+    import os
+    import signal
+
+    pid, reader = child
+    os.close(reader)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def _join_part(child: tuple[int, int]) -> _Part | None:
@@ -541,6 +563,7 @@ def mend_words(
 def _is_known_word(index: Index, word: str) -> bool:
     return (
         len(word) < 3
+        or len(word) > _LONGEST_WORD  # a pasted code or link: nothing to mend
         or not word.isalpha()
         or word in index.vocabulary
         or word in index.analyzer.stopwords
@@ -553,7 +576,7 @@ def _split(index: Index, word: str) -> tuple[str, str] | None:
     to the lexicon; a rare fragment ("log" + "ical") is no evidence of a split."""
     if len(word) < _SPLIT_FROM:
         return None
-    for cut in range(3, len(word) - 3):
+    for cut in range(3, len(word) - 2):
         left, right = word[:cut], word[cut:]
         if _common_word(index, left) and _common_word(index, right):
             return left, right

@@ -89,3 +89,12 @@ def test_related_terms_come_from_the_lexicon():
     )
     assert ("hip_flexor", 0.5) in analyzer.related["psoas"]
     assert ("psoas", 0.5) in analyzer.related["hip_flexor"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The psoas's role", "The psoas’s role", "I can't bend; it's the muscle's", "Fémur's end"],
+)
+def test_indexing_and_queries_split_words_alike(text: str):
+    analyzer = default_analyzer()
+    assert analyzer.split(text) == [word for word, _, _ in analyzer.words(text)]

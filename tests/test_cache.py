@@ -400,7 +400,7 @@ def test_bundled_cache_is_reused_with_equal_answers(
 ):
     first = load_bundled_indexed()
     [written] = caches(cache)
-    assert written.name.startswith("bundled-")
+    assert written.name.startswith("psoas-bundled-")
     assert len(builds) == 1
     _no_builds(monkeypatch)
     monkeypatch.setattr(psoas_cli.cache, "load_bundled", lambda: pytest.fail("parsed again"))
@@ -459,3 +459,26 @@ def test_the_cli_rebuilds_a_bundled_cache_in_another_format(run, tmp_path: Path,
     result = run("ask", "--json", "psoas stretch", env={"PSOAS_CACHE_DIR": str(folder)})
     assert result.exit_code == 0
     assert json.loads(result.stdout)["matches"]
+
+
+def test_pruning_touches_only_the_caches_own_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import os
+    import time
+
+    import psoas_cli.cache as cache_module
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    theirs = folder / "notes.index"
+    theirs.write_text("someone else's")
+    stale = folder / ".psoas-index-abc.tmp"
+    stale.write_text("half written")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    fresh = folder / ".psoas-index-def.tmp"
+    fresh.write_text("being written")
+    monkeypatch.setattr(cache_module, "KEEP", 1)
+    cache_module._write(folder / "psoas-one.index", ((), (), (), ()))
+    cache_module._write(folder / "psoas-two.index", ((), (), (), ()))
+    assert theirs.exists() and fresh.exists() and not stale.exists()
+    assert [p.name for p in folder.glob("psoas-*.index")] == ["psoas-two.index"]

@@ -237,3 +237,43 @@ def test_a_large_faq_scores_only_entries_with_a_rarer_term(monkeypatch):
     assert pruned[0] == full[0] == ("rare", pruned[0][1])
     # entries with only the common term are no longer candidates; the rest score alike
     assert set(pruned) <= set(full)
+
+
+def test_a_very_long_word_is_not_mended(bundled, index):
+    words, mends = mend_words("psoas " + "x" * 200_000, index)
+    assert mends == {} and len(words) == 2
+
+
+def test_two_words_of_three_letters_and_more_are_split(index):
+    words, mends = mend_words("tighthip", index)
+    assert [w for w, _, _ in words] == ["tight", "hip"] and mends[0][0] == "split"
+
+
+def test_an_interrupted_parent_leaves_no_child(parallel, monkeypatch):
+    import os
+
+    import psoas_cli.matcher as matcher
+
+    started = []
+    real_fork = matcher._fork_part
+
+    def fork(entries, middle, analyzer):
+        child = real_fork(entries, middle, analyzer)
+        started.append(child)
+        return child
+
+    def interrupted(entries, start, analyzer, progress=None):
+        if start == 0:
+            raise KeyboardInterrupt
+        return real_index_part(entries, start, analyzer, progress)
+
+    real_index_part = matcher._index_part
+    monkeypatch.setattr(matcher, "_fork_part", fork)
+    monkeypatch.setattr(matcher, "_index_part", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Index.build(_many_entries(100))
+    [(pid, reader)] = started
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped
+    with pytest.raises(OSError):
+        os.fstat(reader)  # the pipe is closed
