@@ -481,8 +481,8 @@ def evaluate_queries(
 
     with _user_errors():
         threshold = _threshold(min_score)
-        rows = load_labelled(Path(queries))
         dataset, index = open_indexed(data, progress=render.indexing_progress)
+        rows = load_labelled(Path(queries), dataset)
     report = evaluate(rows, dataset, index, min_score=threshold)
     if json_output:
         render.dump_json(render.eval_record(report))

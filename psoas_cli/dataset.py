@@ -247,6 +247,8 @@ def _several_lines_of_json(text: str) -> bool:
     """Whether text is JSON Lines (one object per line) rather than one JSON document."""
     try:
         json.loads(text)
+    except RecursionError:
+        return False
     except json.JSONDecodeError as error:
         return error.msg == "Extra data"
     return False
@@ -259,6 +261,8 @@ def _json_array(path: Path) -> list[tuple[str, Any]]:
 def _json_array_records(text: str, path: Path) -> list[tuple[str, Any]]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise DatasetError(f"{path}: the JSON is nested too deeply") from None
     except json.JSONDecodeError as error:
         raise DatasetError(
             f"{path}: line {error.lineno} column {error.colno}: invalid JSON ({error.msg})"
@@ -277,13 +281,15 @@ def _jsonl_records(text: str, path: Path) -> list[tuple[str, Any]]:
     try:
         # One parse of the lines as an array is several times quicker than one per line.
         records = json.loads("[" + ",".join(line for _, line in lines) + "]")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         records = None
     if not isinstance(records, list) or len(records) != len(lines):
         records = []
         for number, line in lines:
             try:
                 records.append(json.loads(line))
+            except RecursionError:
+                raise DatasetError(f"{path}: line {number}: nested too deeply") from None
             except json.JSONDecodeError as error:
                 raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
     return [(f"line {number}", record) for (number, _), record in zip(lines, records, strict=True)]
@@ -327,34 +333,38 @@ def _text_list(value: Any, key: str, path: Path, where: str) -> tuple[str, ...]:
 def _entries_from_records(
     records: Iterable[tuple[str, Any]], path: Path, require_ids: bool = False
 ) -> tuple[Entry, ...]:
-    entries: list[Entry] = []
-    first_use: dict[str, str] = {}
+    records = list(records)
     for where, record in records:
         if not isinstance(record, dict):
             raise DatasetError(f"{path}: {where}: expected an object with question and answer")
+    # Ids a file gives are taken first, so that one made from a question never takes
+    # an id that a later entry asks for.
+    given = [_given_id(record, path, where) for where, record in records]
+    first_use: dict[str, str] = {}
+    for (where, _), entry_id in zip(records, given, strict=True):
+        if entry_id is None:
+            continue
+        if entry_id in first_use:
+            raise DatasetError(
+                f"{path}: {where}: duplicate id {entry_id!r} (first used at {first_use[entry_id]})"
+            )
+        first_use[entry_id] = where
+    entries: list[Entry] = []
+    for (where, record), entry_id in zip(records, given, strict=True):
         for key in ("question", "answer") + (("id",) if require_ids else ()):
             if key not in record or record[key] is None:
                 raise DatasetError(f"{path}: {where}: missing {key!r}")
+        for key in ("question", "answer"):
             if not isinstance(record[key], str):
                 raise DatasetError(f"{path}: {where}: {key!r} must be text")
-        question, answer = record["question"].strip(), record["answer"].strip()
+        question, answer = _tidy_text(record["question"]), _tidy_text(record["answer"])
         if not question:
             raise DatasetError(f"{path}: {where}: empty question")
         if not answer:
             raise DatasetError(f"{path}: {where}: empty answer")
-        given_id = record.get("id")
-        if given_id is not None:
-            entry_id = str(given_id).strip()
-            if not entry_id:
-                raise DatasetError(f"{path}: {where}: empty id")
-            if entry_id in first_use:
-                first = first_use[entry_id]
-                raise DatasetError(
-                    f"{path}: {where}: duplicate id {entry_id!r} (first used at {first})"
-                )
-        else:
+        if entry_id is None:
             entry_id = _unique(slugify(question), first_use)
-        first_use[entry_id] = where
+            first_use[entry_id] = where
         entries.append(
             Entry(
                 id=entry_id,
@@ -365,6 +375,21 @@ def _entries_from_records(
             )
         )
     return tuple(entries)
+
+
+def _given_id(record: dict[str, Any], path: Path, where: str) -> str | None:
+    """The entry's own id; None when it has none (a blank CSV cell is none)."""
+    value = record.get("id")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise DatasetError(f"{path}: {where}: 'id' must be text or a whole number")
+    return str(value).strip()
+
+
+def _tidy_text(text: str) -> str:
+    """Text without outer space, with Windows and old Mac line ends made plain."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _unique(slug: str, taken: dict[str, str]) -> str:

@@ -41,21 +41,32 @@ class Report:
     misses: tuple[Miss, ...]
 
 
-def load_labelled(path: Path) -> list[LabelledQuery]:
-    """The labelled queries of a JSON Lines file; a broken line is a DatasetError."""
+def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQuery]:
+    """The labelled queries of a JSON Lines file; a broken line is a DatasetError.
+
+    With ``dataset``, every label must name one of its entries, by id or question.
+    """
+    known = None
+    if dataset is not None:
+        known = {_key(e.id) for e in dataset.entries} | {_key(e.question) for e in dataset.entries}
     rows = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
+        where = f"{path}: line {number}"
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
-        query = record.get("query") if isinstance(record, dict) else None
-        relevant = record.get("relevant", []) if isinstance(record, dict) else None
-        if not isinstance(query, str) or not isinstance(relevant, list):
-            raise DatasetError(f"{path}: line {number}: needs 'query' text and a 'relevant' list")
-        rows.append(LabelledQuery(query, tuple(str(item) for item in relevant)))
+        except (json.JSONDecodeError, RecursionError):
+            raise DatasetError(f"{where}: invalid JSON") from None
+        if not isinstance(record, dict) or not isinstance(record.get("query"), str):
+            raise DatasetError(f"{where}: needs 'query' text and a 'relevant' list")
+        relevant = record.get("relevant")
+        if not isinstance(relevant, list) or not all(isinstance(r, str) for r in relevant):
+            raise DatasetError(f"{where}: 'relevant' must be a list of ids or questions")
+        unknown = [r for r in relevant if known is not None and _key(r) not in known]
+        if unknown:
+            raise DatasetError(f"{where}: no entry has the id or question {unknown[0]!r}")
+        rows.append(LabelledQuery(record["query"], tuple(relevant)))
     if not rows:
         raise DatasetError(f"{path}: no labelled queries")
     return rows

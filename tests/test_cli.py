@@ -416,3 +416,19 @@ def test_not_a_number_threshold_is_a_usage_error(run):
 def test_an_unknown_topic_in_json_is_an_empty_list(run):
     result = run("list", "--json", "--topic", "knitting")
     assert result.exit_code == 1 and json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"query": "psoas pain"}', "'relevant' must be a list"),
+        ('{"query": "psoas pain", "relevant": "psoas-back-pain"}', "'relevant' must be a list"),
+        ('{"query": "psoas pain", "relevant": ["no-such-entry"]}', "no entry has the id"),
+        ('{"query": "psoas pain", "relevant": [null]}', "'relevant' must be a list"),
+    ],
+)
+def test_eval_refuses_labels_it_cannot_use(run, tmp_path: Path, line: str, message: str):
+    path = tmp_path / "queries.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    result = run("eval", str(path))
+    assert result.exit_code == 2 and message in result.stderr and "line 1" in result.stderr

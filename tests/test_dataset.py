@@ -176,3 +176,48 @@ def test_bundled_schema_errors_name_the_entry(tmp_path: Path, monkeypatch: pytes
 )
 def test_slugify(question: str, slug: str):
     assert slugify(question) == slug
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_deeply_nested_json_is_a_clear_error(tmp_path: Path, suffix: str):
+    path = tmp_path / f"deep{suffix}"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(DatasetError, match="nested too deeply|invalid JSON|expected"):
+        load_file(path)
+
+
+def test_windows_line_ends_inside_csv_cells_become_plain(tmp_path: Path):
+    path = tmp_path / "faq.csv"
+    path.write_bytes(b'question,answer\r\n"Q?","Line one.\r\nLine two."\r\n')
+    assert load_file(path).entries[0].answer == "Line one.\nLine two."
+
+
+def test_a_blank_id_cell_gets_an_id_from_the_question(tmp_path: Path):
+    path = tmp_path / "faq.csv"
+    path.write_text("id,question,answer\n,How now?,Brown cow.\nx,Q?,A\n", encoding="utf-8")
+    assert [e.id for e in load_file(path).entries] == ["how-now", "x"]
+
+
+def test_made_up_ids_never_take_an_id_a_later_entry_gives(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    rows = [
+        {"question": "Same?", "answer": "A"},
+        {"id": "same", "question": "Other?", "answer": "B"},
+    ]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    assert [e.id for e in load_file(path).entries] == ["same-2", "same"]
+
+
+@pytest.mark.parametrize("given, expected", [(7, "7"), (" a ", "a")])
+def test_ids_may_be_text_or_whole_numbers(tmp_path: Path, given, expected: str):
+    path = tmp_path / "faq.json"
+    path.write_text(json.dumps([{"id": given, "question": "Q?", "answer": "A"}]), "utf-8")
+    assert load_file(path).entries[0].id == expected
+
+
+@pytest.mark.parametrize("given", [True, ["x"], {"a": 1}, 1.5])
+def test_other_ids_are_refused(tmp_path: Path, given):
+    path = tmp_path / "faq.json"
+    path.write_text(json.dumps([{"id": given, "question": "Q?", "answer": "A"}]), "utf-8")
+    with pytest.raises(DatasetError, match="'id' must be text or a whole number"):
+        load_file(path)
