@@ -92,7 +92,9 @@ class Analyzer:
     def __init__(self, lexicon: dict[str, object]) -> None:
         self.keep = frozenset(_strings(lexicon.get("keep", ())))
         self.stopwords = frozenset(
-            normalise_word(w) for w in _strings(lexicon.get("stopwords", ()))
+            normalise_word(w)
+            for key in ("stopwords", "filler")
+            for w in _strings(lexicon.get(key, ()))
         )
         self._term_of_word: dict[str, str] = {}
         # phrase table: first stem -> [(stems, concept)], longest first
@@ -255,7 +257,8 @@ def default_analyzer() -> Analyzer:
 
 @cache
 def general_analyzer() -> Analyzer:
-    """The analyzer for a user's own FAQ: stop words, stemming and everyday related words.
+    """The analyzer for a user's own FAQ: function words, stemming and everyday related
+    words; the bundled FAQ's synonyms and filler words stay out.
 
     The synonyms and related terms describe the bundled FAQ's subject; on another
     subject they would merge words that differ there ("drive" is not "sitting").

@@ -277,3 +277,19 @@ def test_an_interrupted_parent_leaves_no_child(parallel, monkeypatch):
         os.waitpid(pid, os.WNOHANG)  # already reaped
     with pytest.raises(OSError):
         os.fstat(reader)  # the pipe is closed
+
+
+def test_a_users_faq_keeps_everyday_words_the_bundled_faq_treats_as_filler(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    rows = [
+        {"id": "how", "question": "How does it work?", "answer": "It runs on batteries."},
+        {"id": "plan", "question": "What is the best plan?", "answer": "The yearly one."},
+        {"id": "other", "question": "Where is the shop?", "answer": "On the high street."},
+    ]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    dataset = load_file(path)
+    from psoas_cli.analysis import general_analyzer
+
+    index = Index.build(dataset.entries, general_analyzer())
+    assert ask("how does it work", dataset, index).matches[0].entry.id == "how"
+    assert ask("best plan", dataset, index).matches[0].entry.id == "plan"
