@@ -76,7 +76,11 @@ class Dataset:
         return list(self._by_id)
 
     def get(self, entry_id: str) -> Entry | None:
+        """The entry with this id; ignoring case when only one id matches that way."""
         number = self._by_id.get(entry_id)
+        if number is None:
+            folded = [n for key, n in self._by_id.items() if key.casefold() == entry_id.casefold()]
+            number = folded[0] if len(folded) == 1 else None
         return None if number is None else self.entries[number]
 
     @property

@@ -23,7 +23,6 @@ import sys
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from psoas_cli.analysis import Analyzer, default_analyzer
@@ -148,6 +147,8 @@ class Index:
         self.vocabulary = vocabulary
         self._vocabulary_words: list[str] | None = None
         self._question_terms: dict[int, list[frozenset[str]]] = {}
+        #: typo corrections worked out so far (a batch repeats its words)
+        self.corrections: dict[str, tuple[str, float] | None] = {}
         #: entry id -> ids of related entries, best first (see related_entries)
         self.related: dict[str, list[str]] = {}
 
@@ -587,14 +588,11 @@ def _common_word(index: Index, word: str) -> bool:
     return index.vocabulary.get(word, 0) >= 2 or word in index.analyzer.lexicon_words
 
 
-@lru_cache(maxsize=4096)
-def _correct_cached(index: Index, word: str) -> tuple[str, float] | None:
-    return _correct(index, word)
-
-
 def correct_typo(index: Index, word: str) -> tuple[str, float] | None:
     """The dataset word closest to a misspelt one, and its similarity (0-100)."""
-    return _correct_cached(index, word)
+    if word not in index.corrections:
+        index.corrections[word] = _correct(index, word)
+    return index.corrections[word]
 
 
 def _correct(index: Index, word: str) -> tuple[str, float] | None:

@@ -1,10 +1,12 @@
 """Where the bundled data files live.
 
 The top-level ``data/`` folder of the source tree is the source of truth. A built
-wheel carries a copy of it inside the package (``psoas_cli/data``). An editable
-install imports the package from the checkout, where that copy does not exist, so
-the checkout's own ``data/`` is used; it is preferred whenever it is present, so a
-stale copy is never read.
+wheel carries a copy of it inside the package (``psoas_cli/data``), found next to
+this module, which is what ``importlib.resources.files`` gives for a package installed
+as files (as pip installs it; importing that module would cost a few milliseconds of
+every call). An editable install imports the package from the checkout, where that
+copy does not exist, so the checkout's own ``data/`` is used; it is preferred
+whenever it is present, so a stale copy is never read.
 """
 
 from __future__ import annotations
@@ -19,15 +21,7 @@ def data_dir() -> Path:
     checkout = _PACKAGE_DIR.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "data" / "faq.json").is_file():
         return checkout / "data"
-    installed = _PACKAGE_DIR / "data"
-    if installed.is_dir():
-        return installed
-    # Only a package imported from a zip has no folder of its own; importlib.resources
-    # is not free to import, so it is asked only then.
-    from importlib.resources import as_file, files
-
-    with as_file(files(__package__) / "data") as folder:
-        return Path(folder)
+    return _PACKAGE_DIR / "data"
 
 
 def data_file(name: str) -> Path:

@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 REGIONS: tuple[str, ...] = ("au", "ca", "eu", "nz", "uk", "us")
+#: Other codes people use for the same regions.
+REGION_ALIASES = {"gb": "uk", "usa": "us"}
 URGENCIES: frozenset[str] = frozenset({"emergency", "urgent"})
 DATA_FILE_NAME = "red_flags.json"
 GATES_FILE_NAME = "red_flag_gates.json"
@@ -739,6 +741,7 @@ class RegionError(PsoasError, ValueError):
 def check_region(region: str | None) -> str | None:
     """The region code, normalised, without reading any file; RegionError if unknown."""
     code = None if region is None else region.strip().lower()
+    code = REGION_ALIASES.get(code, code) if code else code
     if code is not None and code not in REGIONS:
         raise RegionError(f"unknown region {region!r}; use one of: {', '.join(REGIONS)}")
     return code

@@ -432,3 +432,14 @@ def test_eval_refuses_labels_it_cannot_use(run, tmp_path: Path, line: str, messa
     path.write_text(line + "\n", encoding="utf-8")
     result = run("eval", str(path))
     assert result.exit_code == 2 and message in result.stderr and "line 1" in result.stderr
+
+
+def test_show_ignores_the_case_of_an_id(run, bundled):
+    entry = bundled.entries[0]
+    result = run("show", "--json", entry.id.upper())
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == entry.id
+
+
+def test_gb_is_the_uk(run):
+    result = run("redflags", "--region", "GB")
+    assert result.exit_code == 0 and "999" in result.stdout
