@@ -427,6 +427,8 @@ _CHARACTERS = str.maketrans(
 # last item spares compiling a rule for a query it cannot change.
 _CONTRACTIONS = (
     (r"\bcan'?t\b|\bcan not\b", "cannot", ("can",)),
+    # "there's no way I can pee" says what "I cannot pee" says
+    (r"\bno way (?:(?:i|you|we|to) )?(?:can|could)\b", "cannot", ("no way",)),
     (r"\bwon'?t\b", "will not", ("won",)),
     (r"\bain'?t\b", "is not", ("ain",)),
     (

@@ -664,3 +664,14 @@ def test_a_stale_gates_file_turns_the_shortcut_off(tmp_path: Path, monkeypatch) 
         assert detect_red_flags("back pain and I can't pee")
     finally:
         _forget_default()
+
+
+@pytest.mark.parametrize(
+    "query, flag_id",
+    [
+        ("there's no way I can pee, and my back is killing me", "bladder-control"),
+        ("no way I could feel the toilet paper when I wiped", "saddle-numbness"),
+    ],
+)
+def test_no_way_i_can_is_cannot(query: str, flag_id: str) -> None:
+    assert flag_id in [flag.id for flag in detect_red_flags(query)]
