@@ -443,3 +443,17 @@ def test_show_ignores_the_case_of_an_id(run, bundled):
 def test_gb_is_the_uk(run):
     result = run("redflags", "--region", "GB")
     assert result.exit_code == 0 and "999" in result.stdout
+
+
+def test_did_you_mean_when_the_top_two_are_too_close(run, tmp_path: Path):
+    path = tmp_path / "faq.json"
+    rows = [
+        {"id": "a", "question": "How do I oil a bike chain?", "answer": "With chain oil."},
+        {"id": "b", "question": "How do I oil a bike chain quickly?", "answer": "Spray it."},
+        {"id": "c", "question": "How do I descale a kettle?", "answer": "With vinegar."},
+    ]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    result = run("ask", "--data", str(path), "--limit", "1", "oil bike chain")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Did you mean one of these?")
+    assert "[a, score" in result.stdout and "[b, score" in result.stdout
