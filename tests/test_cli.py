@@ -449,7 +449,7 @@ def test_did_you_mean_when_the_top_two_are_too_close(run, tmp_path: Path):
     path = tmp_path / "faq.json"
     rows = [
         {"id": "a", "question": "How do I oil a bike chain?", "answer": "With chain oil."},
-        {"id": "b", "question": "How do I oil a bike chain quickly?", "answer": "Spray it."},
+        {"id": "b", "question": "How should I oil my bike chain?", "answer": "Spray it."},
         {"id": "c", "question": "How do I descale a kettle?", "answer": "With vinegar."},
     ]
     path.write_text(json.dumps(rows), encoding="utf-8")
