@@ -457,3 +457,17 @@ def test_did_you_mean_when_the_top_two_are_too_close(run, tmp_path: Path):
     assert result.exit_code == 0
     assert result.stdout.startswith("Did you mean one of these?")
     assert "[a, score" in result.stdout and "[b, score" in result.stdout
+
+
+GOLDEN = Path(__file__).parent / "data" / "golden_ask.txt"
+
+
+def test_a_rendered_answer_matches_the_golden_file(run):
+    """The plain rendering, byte for byte (PSOAS_UPDATE_GOLDEN=1 rewrites it)."""
+    import os
+
+    result = run("ask", "--explain", "--limit", "2", "psoes streches for my lower back")
+    assert result.exit_code == 0
+    if os.environ.get("PSOAS_UPDATE_GOLDEN"):
+        GOLDEN.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
