@@ -76,6 +76,10 @@ _ONE_EDIT_UP_TO = 8
 #: gains _TYPO_PRIOR per natural-log unit of how many entries use it.
 _EDIT_COST = 10.0
 _TYPO_PRIOR = 6.0
+#: Misspellings keep the first letter more often than not.
+_SAME_FIRST_LETTER = 2.0
+#: Indexing tells its progress every so many entries.
+_PROGRESS_STEP = 1000
 
 
 class TermEvidence(NamedTuple):
@@ -328,8 +332,8 @@ def _index_part(
     seen_answers: dict[str, tuple[Counter[str], int, frozenset[str]]] = {}
     nothing: tuple[Counter[str], int, frozenset[str]] = (Counter(), 0, frozenset())
     for number, entry in enumerate(entries, start):
-        if progress is not None and number > start and (number - start) % 1000 == 0:
-            progress(1000)
+        if progress is not None and number > start and (number - start) % _PROGRESS_STEP == 0:
+            progress(_PROGRESS_STEP)
         in_entry: set[str] = set()
         entry_words.clear()
         texts = (
@@ -354,7 +358,7 @@ def _index_part(
         document_frequency.update(in_entry)
         word_entries.update(entry_words)
     if progress is not None and entries:
-        progress(len(entries) % 1000 or 1000)
+        progress(len(entries) % _PROGRESS_STEP or _PROGRESS_STEP)
     return _Part(
         {
             name: {term: array("I", plist).tobytes() for term, plist in field_postings.items()}
@@ -627,7 +631,7 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
     def likelihood(candidate: tuple[str, float, int]) -> float:
         text, edits, _ = candidate
         prior = _TYPO_PRIOR * math.log1p(index.vocabulary.get(text, 0))
-        return -_EDIT_COST * edits + prior + (2.0 if text[0] == word[0] else 0.0)
+        return -_EDIT_COST * edits + prior + (_SAME_FIRST_LETTER if text[0] == word[0] else 0.0)
 
     best, edits, _ = max(found, key=likelihood)
     return best, 100.0 * (1.0 - edits / max(len(word), len(best)))
@@ -656,7 +660,12 @@ def sound_key(word: str) -> str:
 #: closest alternate phrasing) the query covers; the rest is how much of the query the
 #: entry covers.
 REVERSE_WEIGHT = 0.2
+#: Only the leading candidates by coverage are reranked with the question's view;
+#: at most limit + a few can be shown, so fifty leaves room.
 _RERANK = 50
+#: A term found in a second field adds this share of its strength to the ranking
+#: (a match in both question and answer beats one in the question alone).
+_SECOND_FIELD = 0.25
 RANK_BLEND = 0.2
 #: Datasets at least this large are indexed in two processes where possible.
 PARALLEL_FROM = 20000
@@ -763,7 +772,7 @@ def find_matches(
                         )
                     else:
                         capped = max(current[0], present)
-                        rank = max(current[1], strength) + 0.25 * min(current[1], strength)
+                        rank = max(current[1], strength) + _SECOND_FIELD * min(current[1], strength)
                         if strength > current[1]:
                             best[document][qt.term] = (capped, rank, term, field_name, via)
                         else:
