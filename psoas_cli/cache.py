@@ -32,7 +32,7 @@ from psoas_cli.dataset import (
     parse_text,
     read_bytes,
 )
-from psoas_cli.matcher import Index, related_entries
+from psoas_cli.matcher import Index, rank_all_related
 from psoas_cli.resources import data_file
 
 _MAGIC = b"psoas-index\n"
@@ -122,8 +122,7 @@ def load_bundled_indexed() -> tuple[Dataset, Index]:
     dataset = load_bundled()
     analyzer = default_analyzer()
     index = Index.build(dataset.entries, analyzer)
-    for entry in dataset.entries:
-        related_entries(entry, dataset, index)  # worked out once, saved with the index
+    rank_all_related(dataset, index)  # worked out once, saved with the index
     _write(cache_file, _state(dataset, analyzer, index))
     return dataset, index
 

@@ -859,6 +859,13 @@ def related_entries(
     return [other for other in found if other is not None][:limit]
 
 
+def rank_all_related(dataset: Dataset, index: Index) -> None:
+    """Work out every entry's related entries now, so the index keeps (and saves) them."""
+    for entry in dataset.entries:
+        if entry.id not in index.related:
+            index.related[entry.id] = _rank_related(entry, dataset, index)
+
+
 def related_for_matches(
     matches: Sequence[Match], dataset: Dataset, index: Index, offered: Collection[str] = ()
 ) -> dict[str, list[Entry]]:
