@@ -5,6 +5,7 @@ Standard library only, so a benchmark runs in any venv the project is installed 
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
@@ -36,6 +37,23 @@ BYTECODE_NOTE = (
     "bytecode: cached in a temporary PYTHONPYCACHEPREFIX, as a user's install caches it\n"
     "          (PYTHONDONTWRITEBYTECODE cleared; nothing is written into the source tree)"
 )
+
+
+def add_venv_arguments(parser: argparse.ArgumentParser, shared_holds: str) -> None:
+    """The --python and --shared options both scripts take."""
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        metavar="PATH",
+        help="python of the venv psoas is installed in; the psoas script is found next to it "
+        "(default: the python running this script)",
+    )
+    parser.add_argument(
+        "--shared",
+        default=str(DEFAULT_SHARED),
+        metavar="PATH",
+        help=f"the shared folder holding {shared_holds} (default: <repo>/../shared)",
+    )
 
 
 def clean_env(pycache: Path, **extra: str) -> dict[str, str]:

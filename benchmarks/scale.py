@@ -29,9 +29,9 @@ from pathlib import Path
 
 from _common import (
     BYTECODE_NOTE,
-    DEFAULT_SHARED,
     Run,
     absolute,
+    add_venv_arguments,
     clean_env,
     median,
     print_machine,
@@ -64,20 +64,7 @@ def parse_args() -> argparse.Namespace:
         metavar="FILE",
         help="use this FAQ file as it is, instead of MedQuAD with its withheld answers filled",
     )
-    parser.add_argument(
-        "--python",
-        default=sys.executable,
-        metavar="PATH",
-        help="python of the venv psoas is installed in; the psoas script is found next to it "
-        "(default: the python running this script)",
-    )
-    parser.add_argument(
-        "--shared",
-        default=str(DEFAULT_SHARED),
-        metavar="PATH",
-        help="the shared folder with tools/naive_psoas.py and benchmarks/medquad-liveqa "
-        "(default: <repo>/../shared)",
-    )
+    add_venv_arguments(parser, "tools/naive_psoas.py and benchmarks/medquad-liveqa")
     parser.add_argument(
         "--runs",
         type=int,

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from _common import (
     BYTECODE_NOTE,
-    DEFAULT_SHARED,
     absolute,
+    add_venv_arguments,
     clean_env,
     median,
     print_machine,
@@ -59,20 +59,7 @@ def parse_args() -> argparse.Namespace:
         ),
         epilog="Exits 0 after measuring, PASS or FAIL alike: it reports, it does not gate.",
     )
-    parser.add_argument(
-        "--python",
-        default=sys.executable,
-        metavar="PATH",
-        help="python of the venv psoas is installed in; the psoas script is found next to it "
-        "(default: the python running this script)",
-    )
-    parser.add_argument(
-        "--shared",
-        default=str(DEFAULT_SHARED),
-        metavar="PATH",
-        help="the shared folder holding tools/naive_psoas.py, the yardstick "
-        "(default: <repo>/../shared)",
-    )
+    add_venv_arguments(parser, "tools/naive_psoas.py, the yardstick")
     parser.add_argument(
         "--runs",
         type=int,
