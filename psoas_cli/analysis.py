@@ -109,6 +109,12 @@ class Analyzer:
                 stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
                 if stems:
                     self._phrases.setdefault(stems[0], []).append((stems, key))
+        # Phrases that say nothing about the subject ("at the same time", "is there a
+        # way to") are dropped whole, as a stop word is; they map to the empty concept.
+        for phrase in _strings(lexicon.get("filler_phrases", ())):
+            stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
+            if stems:
+                self._phrases.setdefault(stems[0], []).append((stems, ""))
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
         self.related: dict[str, list[tuple[str, float]]] = {}
@@ -228,7 +234,8 @@ class Analyzer:
                 for phrase, concept in options:
                     size = len(phrase)
                     if tuple(stems[i : i + size]) == phrase:
-                        out.append((i, i + size, concept))
+                        if concept or keep_stopwords:
+                            out.append((i, i + size, concept or stems[i]))
                         i += size
                         break
                 else:

@@ -215,7 +215,8 @@ class Index:
             if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords
         }
         for word in analyzer.lexicon_words - vocabulary.keys():
-            if len(word) >= 3 and word.isalpha():
+            # a typo is never mended into a word that is then dropped as filler
+            if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords:
                 vocabulary[word] = 0
         return cls(
             analyzer,

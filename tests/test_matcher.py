@@ -293,3 +293,17 @@ def test_a_users_faq_keeps_everyday_words_the_bundled_faq_treats_as_filler(tmp_p
     index = Index.build(dataset.entries, general_analyzer())
     assert ask("how does it work", dataset, index).matches[0].entry.id == "how"
     assert ask("best plan", dataset, index).matches[0].entry.id == "plan"
+
+
+def test_a_typo_is_never_mended_into_a_word_that_is_then_dropped(index):
+    # "shoes" is one letter from "shows", a filler word: mending it would make the
+    # question's subject vanish and a question the FAQ cannot answer look answered.
+    words, mends = mend_words("what shoes help lower back pain", index)
+    assert "shows" not in [w for w, _, _ in words]
+
+
+def test_filler_phrases_are_dropped_whole(bundled, index):
+    with_filler = ask("why do my hips and lower back hurt at the same time", bundled, index)
+    without = ask("why do my hips and lower back hurt", bundled, index)
+    assert with_filler.matches and with_filler.matches[0].entry == without.matches[0].entry
+    assert with_filler.matches[0].score == without.matches[0].score
