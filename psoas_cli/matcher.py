@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import sys
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
@@ -719,6 +718,8 @@ def _pairs(plist: Sequence[int], only: Collection[int] | None) -> Iterable[tuple
     documents, counts = plist[0::2], plist[1::2]
     if len(only) * 20 > len(documents):  # few postings: reading them all is quicker
         return ((d, c) for d, c in zip(documents, counts, strict=True) if d in only)
+    from bisect import bisect_left
+
     found = []
     for document in sorted(only):
         at = bisect_left(documents, document)

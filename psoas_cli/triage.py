@@ -49,6 +49,7 @@ REGION_ALIASES = {"gb": "uk", "usa": "us"}
 URGENCIES: frozenset[str] = frozenset({"emergency", "urgent"})
 DATA_FILE_NAME = "red_flags.json"
 GATES_FILE_NAME = "red_flag_gates.json"
+SHORTCUT_FILE_NAME = "red_flag_shortcut.json"
 
 # A negation cue switches off a match that starts within this many words after it
 # (NegEx uses a window of five).
@@ -198,12 +199,12 @@ def _default_flags() -> tuple[RedFlag, ...]:
     return _parse_flags(_default_document(), _default_path(), _default_gates())
 
 
-@functools.cache
-def _gates_document() -> dict[str, Any]:
+def _generated(name: str) -> dict[str, Any]:
+    """A file written by ``python -m psoas_cli.triage``; empty if absent or unreadable."""
     import json
 
     try:
-        document = json.loads(_default_path().with_name(GATES_FILE_NAME).read_text("utf-8"))
+        document = json.loads(_default_path().with_name(name).read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return document if isinstance(document, dict) else {}
@@ -211,23 +212,24 @@ def _gates_document() -> dict[str, Any]:
 
 def _default_gates() -> dict[str, list[str]]:
     """The gates of the bundled patterns; none (every pattern runs) if the file is absent."""
-    patterns = _gates_document().get("patterns")
+    patterns = _generated(GATES_FILE_NAME).get("patterns")
     return patterns if isinstance(patterns, dict) else {}
 
 
 @functools.cache
 def _any_gate() -> frozenset[str] | None:
-    """Every literal that could let a bundled flag fire, if the gates file was written
-    from the red-flag file as it is now; else None (no shortcut)."""
-    document = _gates_document()
+    """Every literal that could let a bundled flag fire, if the shortcut file was written
+    from the red-flag file as it is now; else None (no shortcut). A file of its own,
+    small and quick to read, since every question reads it."""
+    document = _generated(SHORTCUT_FILE_NAME)
     try:
         current = zlib.crc32(_default_path().read_bytes())
     except OSError:
         return None
     literals = document.get("any")
-    if document.get("source") != current or not isinstance(literals, list):
+    if document.get("source") != current or not isinstance(literals, str):
         return None
-    return frozenset(literals)
+    return frozenset(literals.split("\n"))
 
 
 @functools.cache
@@ -242,7 +244,6 @@ def _forget_default() -> None:
         _default_document,
         _default_flags,
         _default_regions,
-        _gates_document,
         _any_gate,
     ):
         cached.cache_clear()
@@ -919,9 +920,21 @@ def compute_gates(path: Path | None = None) -> dict[str, Any]:
     return document
 
 
-if __name__ == "__main__":  # python -m psoas_cli.triage > data/red_flag_gates.json
-    import json
-    import sys
+def generated_files(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The content of the two generated files, by name: the gates of every pattern, and
+    the shortcut literals (one string, quick to read)."""
+    document = compute_gates(path)
+    files = {GATES_FILE_NAME: {"source": document["source"], "patterns": document["patterns"]}}
+    if "any" in document:
+        shortcut = {"source": document["source"], "any": "\n".join(document["any"])}
+        files[SHORTCUT_FILE_NAME] = shortcut
+    return files
 
-    json.dump(compute_gates(), sys.stdout, indent=1, sort_keys=True)
-    sys.stdout.write("\n")
+
+if __name__ == "__main__":  # python -m psoas_cli.triage: rewrite the generated files
+    import json
+
+    for name, content in generated_files().items():
+        target = _default_path().with_name(name)
+        target.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", "utf-8")
+        print(f"wrote {target}")

@@ -18,7 +18,6 @@ from psoas_cli.triage import (
     RedFlagDataError,
     _forget_default,
     check_patterns,
-    compute_gates,
     detect_red_flags,
     emergency_advice,
     load_red_flags,
@@ -503,8 +502,9 @@ def test_every_bundled_pattern_compiles() -> None:
 
 def test_the_gates_file_is_current() -> None:
     # After editing data/red_flags.json: python -m psoas_cli.triage > data/red_flag_gates.json
-    stored = json.loads(resources.data_file(GATES_FILE_NAME).read_text("utf-8"))
-    assert stored == compute_gates()
+    # After editing data/red_flags.json: python -m psoas_cli.triage
+    for name, content in triage.generated_files().items():
+        assert json.loads(resources.data_file(name).read_text("utf-8")) == content, name
 
 
 _ALL_PHRASES = [
@@ -652,9 +652,8 @@ def test_the_shortcut_covers_every_gate_of_a_firing_pattern() -> None:
 def test_a_stale_gates_file_turns_the_shortcut_off(tmp_path: Path, monkeypatch) -> None:
     edited = tmp_path / "red_flags.json"
     edited.write_text(DATA.read_text("utf-8").replace("saddle", "saddle", 1) + " ", "utf-8")
-    (tmp_path / GATES_FILE_NAME).write_text(
-        resources.data_file(GATES_FILE_NAME).read_text("utf-8"), "utf-8"
-    )
+    for name in (GATES_FILE_NAME, triage.SHORTCUT_FILE_NAME):
+        (tmp_path / name).write_text(resources.data_file(name).read_text("utf-8"), "utf-8")
     _forget_default()
     import functools
 
