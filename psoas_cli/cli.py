@@ -506,8 +506,15 @@ def main() -> None:
     try:
         try:
             app()
-        finally:
+        except SystemExit as done:
             sys.stdout.flush()  # so that a closed pipe shows here, not at exit
+            sys.stderr.flush()
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            # Everything is written and closed: the interpreter's own clean-up (freeing
+            # every object of Typer, Click and psoas) would only add to the wait.
+            os._exit(code)
+        finally:
+            sys.stdout.flush()
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         sys.exit(EXIT_INTERRUPTED)
