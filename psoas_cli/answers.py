@@ -14,7 +14,7 @@ from psoas_cli.triage import detect_red_flags
 
 if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset, Entry
-    from psoas_cli.matcher import Index
+    from psoas_cli.index import Index
     from psoas_cli.triage import RedFlag
 
 

@@ -32,7 +32,8 @@ from psoas_cli.dataset import (
     parse_text,
     read_bytes,
 )
-from psoas_cli.matcher import Index, rank_all_related
+from psoas_cli.index import Index
+from psoas_cli.matcher import rank_all_related
 from psoas_cli.resources import data_file
 
 _MAGIC = b"psoas-index\n"

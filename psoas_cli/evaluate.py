@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_cli.dataset import Dataset, DatasetError, read_text
-from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, find_matches
+from psoas_cli.index import Index
+from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from psoas_cli.dataset import Dataset, load_bundled, load_file
 
 if TYPE_CHECKING:
     from psoas_cli.cache import ProgressFactory
-    from psoas_cli.matcher import Index
+    from psoas_cli.index import Index
 
 
 def open_dataset(data: str | Path | None) -> Dataset:

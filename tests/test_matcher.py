@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import psoas_cli.index as index_module
 from psoas_cli.dataset import Dataset, Entry, load_file
 from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matches, mend_words
 
@@ -170,18 +171,16 @@ def _many_entries(count: int) -> list[Entry]:
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    import psoas_cli.matcher as matcher
 
-    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10)
 
 
 def test_indexing_in_two_processes_gives_the_same_index(parallel, monkeypatch):
-    import psoas_cli.matcher as matcher
 
     entries = _many_entries(300)
     dataset = Dataset(tuple(entries))
     two = Index.build(entries)
-    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10**9)
     one = Index.build(entries)
     assert one.to_state() == two.to_state()
     for query in ("gamma delta", "kappa tool", "shared answer", "sigma 17"):
@@ -193,8 +192,6 @@ def test_indexing_in_two_processes_gives_the_same_index(parallel, monkeypatch):
 def test_a_failed_child_is_indexed_in_the_parent(parallel, monkeypatch):
     import os
 
-    import psoas_cli.matcher as matcher
-
     def broken_child(entries, middle, analyzer):
         reader, writer = os.pipe()
         os.write(writer, b"not a pickle")
@@ -204,10 +201,10 @@ def test_a_failed_child_is_indexed_in_the_parent(parallel, monkeypatch):
             os._exit(1)
         return pid, reader
 
-    monkeypatch.setattr(matcher, "_fork_part", broken_child)
+    monkeypatch.setattr(index_module, "_fork_part", broken_child)
     entries = _many_entries(120)
     built = Index.build(entries)
-    monkeypatch.setattr(matcher, "PARALLEL_FROM", 10**9)
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 10**9)
     assert built.to_state() == Index.build(entries).to_state()
 
 
@@ -252,10 +249,8 @@ def test_two_words_of_three_letters_and_more_are_split(index):
 def test_an_interrupted_parent_leaves_no_child(parallel, monkeypatch):
     import os
 
-    import psoas_cli.matcher as matcher
-
     started = []
-    real_fork = matcher._fork_part
+    real_fork = index_module._fork_part
 
     def fork(entries, middle, analyzer):
         child = real_fork(entries, middle, analyzer)
@@ -267,9 +262,9 @@ def test_an_interrupted_parent_leaves_no_child(parallel, monkeypatch):
             raise KeyboardInterrupt
         return real_index_part(entries, start, analyzer, progress)
 
-    real_index_part = matcher._index_part
-    monkeypatch.setattr(matcher, "_fork_part", fork)
-    monkeypatch.setattr(matcher, "_index_part", interrupted)
+    real_index_part = index_module._index_part
+    monkeypatch.setattr(index_module, "_fork_part", fork)
+    monkeypatch.setattr(index_module, "_index_part", interrupted)
     with pytest.raises(KeyboardInterrupt):
         Index.build(_many_entries(100))
     [(pid, reader)] = started
