@@ -56,6 +56,21 @@ def add_venv_arguments(parser: argparse.ArgumentParser, shared_holds: str) -> No
     )
 
 
+def find_psoas(python_arg: str) -> tuple[Path, Path]:
+    """The venv's python and its psoas script; exits 2 with a message if either is missing."""
+    python = absolute(python_arg)
+    problem = None
+    psoas = venv_script(python, "psoas") if python.is_file() else None
+    if not python.is_file():
+        problem = f"no python at {python}"
+    elif psoas is None:
+        problem = f"no psoas script next to {python}: is psoas installed?"
+    if problem or psoas is None:
+        print(f"error: {problem}", file=sys.stderr)
+        sys.exit(2)
+    return python, psoas
+
+
 def clean_env(pycache: Path, **extra: str) -> dict[str, str]:
     """The caller's environment without what would skew the figures.
 

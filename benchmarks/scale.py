@@ -33,11 +33,11 @@ from _common import (
     absolute,
     add_venv_arguments,
     clean_env,
+    find_psoas,
     median,
     print_machine,
     run,
     tail,
-    venv_script,
     verdict,
 )
 
@@ -142,14 +142,7 @@ def seconds(value: float) -> str:
 
 def main() -> int:
     args = parse_args()
-    python = absolute(args.python)
-    if not python.is_file():
-        print(f"error: no python at {python}", file=sys.stderr)
-        return 2
-    psoas = venv_script(python, "psoas")
-    if psoas is None:
-        print(f"error: no psoas script next to {python}: is psoas installed?", file=sys.stderr)
-        return 2
+    python, psoas = find_psoas(args.python)
     shared = absolute(args.shared)
     medquad = shared / "benchmarks" / "medquad-liveqa"
     naive = shared / "tools" / "naive_psoas.py"

@@ -27,11 +27,11 @@ from _common import (
     absolute,
     add_venv_arguments,
     clean_env,
+    find_psoas,
     median,
     print_machine,
     run,
     tail,
-    venv_script,
     verdict,
 )
 
@@ -115,14 +115,7 @@ def check_imports(label: str, argv: list[str], env: dict[str, str], cwd: Path) -
 
 def main() -> int:
     args = parse_args()
-    python = absolute(args.python)
-    if not python.is_file():
-        print(f"error: no python at {python}", file=sys.stderr)
-        return 2
-    psoas = venv_script(python, "psoas")
-    if psoas is None:
-        print(f"error: no psoas script next to {python}: is psoas installed?", file=sys.stderr)
-        return 2
+    python, psoas = find_psoas(args.python)
     naive = absolute(args.shared) / "tools" / "naive_psoas.py"
 
     py, ps = str(python), str(psoas)

@@ -502,99 +502,54 @@ _LIST_LEAD_MAX_WORDS = 4
 _LIST_ITEM_MAX_WORDS = 6
 
 
-class _Grammar:
-    """The compiled mechanism patterns, each compiled on first use.
-
-    A query that holds no gate literal of any flag needs only the normalising patterns;
-    the clause and negation patterns are compiled when a flag could fire.
-    """
-
-    def __init__(self) -> None:
-        self.non_word = re.compile(r"[^a-z0-9]+")
-        self._compiled: dict[str, re.Pattern[str]] = {}
-
-    def compiled(self, pattern: str) -> re.Pattern[str]:
-        found = self._compiled.get(pattern)
-        if found is None:
-            found = self._compiled[pattern] = re.compile(pattern)
-        return found
-
-    @functools.cached_property
-    def hedge(self) -> re.Pattern[str]:
-        return re.compile(_HEDGE)
-
-    @functools.cached_property
-    def hedged_can(self) -> re.Pattern[str]:
-        return re.compile(_HEDGED_CAN)
-
-    @functools.cached_property
-    def sentence_break(self) -> re.Pattern[str]:
-        return re.compile(_SENTENCE_BREAK)
-
-    @functools.cached_property
-    def comma(self) -> re.Pattern[str]:
-        return re.compile(r",(?!\d)")
-
-    @functools.cached_property
-    def clause_break(self) -> re.Pattern[str]:
-        return re.compile(_CLAUSE_BREAK)
-
-    @functools.cached_property
-    def cue(self) -> re.Pattern[str]:
-        return re.compile(_CUE)
-
-    @functools.cached_property
-    def bare_answer(self) -> re.Pattern[str]:
-        return re.compile(_BARE_ANSWER)
-
-    @functools.cached_property
-    def pseudo_negation(self) -> re.Pattern[str]:
-        return re.compile(_PSEUDO_NEGATION)
-
-
 @functools.cache
-def _grammar() -> _Grammar:
-    return _Grammar()
+def _pattern(source: str) -> re.Pattern[str]:
+    """A pattern of the mechanism, compiled on first use: a query that holds no gate
+    literal of any flag needs only the normalising ones, and the clause and negation
+    patterns are compiled only when a flag could fire."""
+    return re.compile(source)
+
+
+_NON_WORD = r"[^a-z0-9]+"
+_COMMA = r",(?!\d)"
 
 
 def normalise(query: str) -> str:
     """Lower case, plain apostrophes, contractions spelled out, hedges marked."""
-    grammar = _grammar()
     text = query.lower().translate(_CHARACTERS)
     for pattern, replacement, needs in _CONTRACTIONS:
         if any(need in text for need in needs):
-            text = grammar.compiled(pattern).sub(replacement, text)
+            text = _pattern(pattern).sub(replacement, text)
     if any(word in text for word in _HEDGE_WORDS):
-        text = grammar.hedge.sub("maybe", text)
+        text = _pattern(_HEDGE).sub("maybe", text)
     if "maybe" in text:
-        text = grammar.hedged_can.sub(r"maybe \1cannot ", text)
+        text = _pattern(_HEDGED_CAN).sub(r"maybe \1cannot ", text)
     return text
 
 
 def clauses(query: str) -> list[str]:
     """The query as normalised clauses, each a run of lower-case words."""
-    grammar = _grammar()
     segments: list[str] = []
-    for sentence in grammar.sentence_break.split(normalise(query)):
-        parts = [_tidy(part) for part in grammar.comma.split(sentence)]
+    for sentence in _pattern(_SENTENCE_BREAK).split(normalise(query)):
+        parts = [_tidy(part) for part in _pattern(_COMMA).split(sentence)]
         for segment in _merge_negated_lists(parts):
-            if grammar.bare_answer.fullmatch(segment):
+            if _pattern(_BARE_ANSWER).fullmatch(segment):
                 if segments:
                     segments.pop()
             elif segment:
                 segments.append(segment)
     result: list[str] = []
     for segment in segments:
-        result.extend(filter(None, map(_tidy, grammar.clause_break.split(segment))))
+        result.extend(filter(None, map(_tidy, _pattern(_CLAUSE_BREAK).split(segment))))
     return result
 
 
 def _tidy(text: str) -> str:
-    return _grammar().non_word.sub(" ", text).strip()
+    return _pattern(_NON_WORD).sub(" ", text).strip()
 
 
 def _merge_negated_lists(segments: list[str]) -> list[str]:
-    cue = _grammar().cue
+    cue = _pattern(_CUE)
     merged: list[str] = []
     index = 0
     while index < len(segments):
@@ -646,11 +601,10 @@ class _Query:
         from bisect import bisect_right
 
         if self._cue_ends is None:
-            grammar = _grammar()
-            pseudo = [m.span() for m in grammar.pseudo_negation.finditer(self.text)]
+            pseudo = [m.span() for m in _pattern(_PSEUDO_NEGATION).finditer(self.text)]
             pseudo_starts = [start for start, _ in pseudo]
             self._cue_ends = []
-            for cue in grammar.cue.finditer(self.text):
+            for cue in _pattern(_CUE).finditer(self.text):
                 index = bisect_right(pseudo_starts, cue.start()) - 1
                 if index < 0 or cue.start() >= pseudo[index][1]:
                     self._cue_ends.append(cue.end())
