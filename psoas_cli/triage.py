@@ -1,59 +1,70 @@
 """Red-flag triage: spot symptoms in a query that need a doctor or emergency care.
 
-The flags, their wording, their patterns and the regional emergency numbers all live in
-``data/red_flags.json``; this module holds only the mechanism:
+The words live in ``data/triage_lexicon.json`` and the flags, their rules and the
+emergency numbers in ``data/red_flags.json``; this module is only the mechanism:
 
-1. normalise the query (case, apostrophes, contractions, spacing, hedges);
-2. split it into clauses (punctuation, "but", and "and" when a new statement follows);
-3. run each flag's patterns over the clauses, ignoring a match that a negation cue
-   ("no", "not", "never", "without", ...) shortly before it switches off, in its own
-   clause only, in the manner of NegEx;
-4. a flag fires when one of its ``patterns`` matches, or when every group of its
-   ``together`` list matches somewhere in the query, unless one of its ``unless``
-   patterns (say, an intentional diet for weight loss) also matches.
+1. **Read** the query: normalise it (case, apostrophes, contractions, numbers), split it
+   into sentences and clauses, and reduce each word to a stem, mending typing errors
+   against the lexicon's own words.
+2. **Find** the phrases of the lexicon in each clause, longest first: concepts
+   ("numb", "saddle", "pee"), context cues ("no", "years ago", "what if"), who or what
+   is meant ("my mum", "the tap") and idioms that block a trigger ("fell asleep").
+3. **Weigh the context** of each concept, in the manner of ConText (Harkema et al.,
+   2009): a negation removes a symptom ("no numbness") but turns a body function into
+   its loss ("cannot feel" is numbness); history that is over, a question about a
+   condition in general, a thing, an animal or a person who has died put it aside.
+4. **Apply the rules**: a flag fires when the concepts its rule names occur together in
+   one clause, in any order and with any words in between, and nothing its rule names
+   as an explanation ("unless") occurs in the same sentence.
 
-Only the standard library is imported, and the patterns are compiled once per load.
+Only the standard library is imported.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
-import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from psoas_cli.errors import PsoasError
 
-# typing and collections.abc are needed only by type checkers; skipping them at run time
-# keeps `import psoas_cli.triage` cheap (mypy honours a module-level TYPE_CHECKING).
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-    from typing import Any, TypeGuard
-
 __all__ = [
     "REGIONS",
+    "Finding",
     "RedFlag",
     "RedFlagDataError",
     "RegionError",
+    "Triage",
     "check_region",
     "detect_red_flags",
     "emergency_advice",
+    "emergency_numbers",
     "load_red_flags",
+    "triage",
 ]
 
 REGIONS: tuple[str, ...] = ("au", "ca", "eu", "nz", "uk", "us")
 #: Other codes people use for the same regions.
 REGION_ALIASES = {"gb": "uk", "usa": "us"}
 URGENCIES: frozenset[str] = frozenset({"emergency", "urgent"})
-DATA_FILE_NAME = "red_flags.json"
-GATES_FILE_NAME = "red_flag_gates.json"
-SHORTCUT_FILE_NAME = "red_flag_shortcut.json"
+FLAGS_FILE_NAME = "red_flags.json"
+LEXICON_FILE_NAME = "triage_lexicon.json"
 
-# A negation cue switches off a match that starts within this many words after it
-# (NegEx uses a window of five).
-NEGATION_WINDOW = 5
+#: A negation reaches this many words forward, as NegEx's window of five or six does.
+NEGATION_REACH = 6
+#: A cue after its concept ("the feeling has gone") reaches this many words back.
+AFTER_REACH = 4
+#: A difficulty ("trouble", "struggling to") reaches the nearest function this close.
+DIFFICULTY_REACH = 4
+#: A thing or a limb named this close to a "place" symptom is what it is about.
+PLACE_REACH = 4
+#: '*' in a phrase stands for at most this many words.
+WILDCARD_WORDS = 4
+#: Words shorter than this are never mended as typing errors.
+MEND_MIN_LENGTH = 4
 
 
 class RedFlagDataError(PsoasError):
@@ -61,12 +72,7 @@ class RedFlagDataError(PsoasError):
 
 
 class RedFlag(NamedTuple):
-    """One red-flag symptom, what it can mean and what to do about it.
-
-    (A NamedTuple, as the dataset's types are, for import time.) The patterns of a flag
-    loaded by :func:`load_red_flags` are kept beside it, so the flag itself stays these
-    five plain strings.
-    """
+    """One red-flag symptom, what it can mean and what to do about it."""
 
     id: str
     symptom: str
@@ -75,617 +81,1125 @@ class RedFlag(NamedTuple):
     advice: str
 
 
-class _Pattern:
-    """One pattern of a flag, expanded and compiled only when a query could match it.
+class Finding(NamedTuple):
+    """A concept found in the query, with the words that said it and their context.
 
-    Compiling the hundred-odd patterns costs tens of milliseconds, more than the rest of
-    a ``psoas ask``. Each pattern has a gate: literal strings of which every match
-    contains at least one (from ``data/red_flag_gates.json``, derived from the regex by
-    :func:`required_literals`). A query that holds none of them cannot match, so the
-    pattern is neither expanded, compiled nor run. A pattern without a gate always runs.
+    ``context`` is empty when the finding counts, else why it does not: "negated",
+    "past", "a question in general", "a thing", "an animal", "someone who has died".
     """
 
-    __slots__ = ("raw", "terms", "key", "gate", "where", "_source", "_regex")
-
-    def __init__(self, raw: str, terms: _Terms, gates: dict[str, list[str]], where: str) -> None:
-        self.raw = raw
-        self.terms = terms
-        self.where = where
-        # The key covers the pattern and every term it may use, so a gate written for
-        # another version of either is never applied.
-        self.key = f"{zlib.crc32(raw.encode(), terms.digest):08x}"
-        gate = gates.get(self.key)
-        self.gate = tuple(gate) if gate else None
-        self._source: str | None = None
-        self._regex: re.Pattern[str] | None = None
-
-    def could_match(self, text: str) -> bool:
-        return self.gate is None or any(literal in text for literal in self.gate)
-
-    @property
-    def source(self) -> str:
-        """The regex: terms and gaps expanded, wrapped in word boundaries."""
-        if self._source is None:
-            expanded = _expand(self.raw, self.terms.regexes, self.where)
-            self._source = rf"(?<![a-z0-9])(?:{expanded})(?![a-z0-9])"
-        return self._source
-
-    @property
-    def regex(self) -> re.Pattern[str]:
-        if self._regex is None:
-            self._regex = re.compile(self.source, re.MULTILINE)
-        return self._regex
+    concept: str
+    words: str
+    clause: int
+    context: str = ""
 
 
-class _Terms:
-    """The named regex pieces of a data file, and a digest of them all."""
+class Triage(NamedTuple):
+    """What triage made of a query: the flags raised and the findings behind them."""
 
-    __slots__ = ("regexes", "digest")
-
-    def __init__(self, regexes: dict[str, str]) -> None:
-        self.regexes = regexes
-        text = "\n".join(f"{name}={regex}" for name, regex in sorted(regexes.items()))
-        self.digest = zlib.crc32(text.encode())
+    flags: list[RedFlag]
+    findings: list[Finding]
+    #: flag id -> the findings that raised it
+    evidence: dict[str, list[Finding]]
 
 
-class _Rule:
-    """The patterns of one flag (a plain class: cheaper to define than a dataclass)."""
-
-    __slots__ = ("patterns", "together", "unless")
-
-    def __init__(
-        self,
-        patterns: tuple[_Pattern, ...],
-        together: tuple[tuple[_Pattern, ...], ...],
-        unless: tuple[_Pattern, ...],
-    ) -> None:
-        self.patterns = patterns
-        self.together = together
-        self.unless = unless
+# ------------------------------------------------------------------------ the rules
 
 
-class _Region:
-    """One region's emergency number, and its urgent-advice number if it has one."""
+class _Rule(NamedTuple):
+    """One way a flag fires: concepts together in one clause, the rest anywhere."""
 
-    __slots__ = ("code", "name", "short", "emergency", "urgent")
-
-    def __init__(
-        self, code: str, name: str, short: str, emergency: str, urgent: str | None
-    ) -> None:
-        self.code = code
-        self.name = name
-        self.short = short
-        self.emergency = emergency
-        self.urgent = urgent
+    clause: frozenset[str]
+    anywhere: frozenset[str]
+    unless: frozenset[str]
+    #: what someone else must also have for their history to count ("my dad had
+    #: cancer, and now his back hurts"), so that a family history does not
+    others_need: frozenset[str]
+    #: an old history counts ("had cancer years ago" still matters)
+    keeps_history: bool
 
 
-# --------------------------------------------------------------------------- loading
+class _Region(NamedTuple):
+    code: str
+    name: str
+    short: str
+    emergency: str
+    urgent: str | None
+
+
+class _FlagData(NamedTuple):
+    flags: tuple[RedFlag, ...]
+    rules: dict[str, tuple[_Rule, ...]]
+    regions: dict[str, _Region]
+
 
 _FLAG_TEXT_FIELDS = ("id", "symptom", "condition", "urgency", "advice")
-_FLAG_KEYS = frozenset({*_FLAG_TEXT_FIELDS, "patterns", "together", "unless"})
-_TOP_KEYS = frozenset({"notes", "terms", "regions", "flags"})
-_REGION_KEYS = ("code", "name", "short", "emergency", "urgent")
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-_TERM_NAME = re.compile(r"[a-z_]+\Z")
-_TERM_REF = re.compile(r"\{([a-z_]+)\}")
-_GAP = re.compile(r"<(\d{1,2})>")
-_GAP_STOP = "(?:no|not|never|nor|without)"
+_RULE_KEYS = frozenset({"clause", "anywhere", "unless", "others_need", "keeps_history"})
+_RULE_SETS = ("clause", "anywhere", "unless", "others_need")
+_REGION_FIELDS = ("code", "name", "short", "emergency")
 
 
 def load_red_flags(path: Path | None = None) -> tuple[RedFlag, ...]:
-    """The red flags from ``path``, or from the bundled data file (parsed once).
+    """The red flags of ``path``, or of the bundled data file.
 
     Raises :class:`RedFlagDataError` with a one-line reason when the file is malformed.
     """
+    return _flag_data(path).flags
+
+
+@functools.cache
+def _flag_data(path: Path | None = None) -> _FlagData:
     if path is None:
-        return _default_flags()
-    return _parse_flags(_read_document(Path(path)), Path(path))
+        from psoas_cli import resources  # deferred: only a query with findings needs it
+
+        path = resources.data_file(FLAGS_FILE_NAME)
+    return _parse_flags(_read_json(Path(path)), Path(path))
 
 
-@functools.cache
-def _default_path() -> Path:
-    from psoas_cli import resources  # deferred: importlib.resources is not free to import
-
-    return resources.data_file(DATA_FILE_NAME)
-
-
-@functools.cache
-def _default_document() -> dict[str, Any]:
-    return _read_document(_default_path())
-
-
-@functools.cache
-def _default_flags() -> tuple[RedFlag, ...]:
-    return _parse_flags(_default_document(), _default_path(), _default_gates())
-
-
-def _generated(name: str) -> dict[str, Any]:
-    """A file written by ``python -m psoas_cli.triage``; empty if absent or unreadable."""
-    import json
-
+def _read_json(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(_default_path().with_name(name).read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return document if isinstance(document, dict) else {}
-
-
-def _default_gates() -> dict[str, list[str]]:
-    """The gates of the bundled patterns; none (every pattern runs) if the file is absent."""
-    patterns = _generated(GATES_FILE_NAME).get("patterns")
-    return patterns if isinstance(patterns, dict) else {}
-
-
-@functools.cache
-def _any_gate() -> frozenset[str] | None:
-    """Every literal that could let a bundled flag fire, if the shortcut file was written
-    from the red-flag file as it is now; else None (no shortcut). A file of its own,
-    small and quick to read, since every question reads it."""
-    document = _generated(SHORTCUT_FILE_NAME)
-    try:
-        current = zlib.crc32(_default_path().read_bytes())
-    except OSError:
-        return None
-    literals = document.get("any")
-    if document.get("source") != current or not isinstance(literals, str):
-        return None
-    return frozenset(literals.split("\n"))
-
-
-@functools.cache
-def _default_regions() -> dict[str, _Region]:
-    return _parse_regions(_default_document(), _default_path())
-
-
-def _forget_default() -> None:
-    """Drop the cached default data, so the next call reads the file again (for tests)."""
-    for cached in (
-        _default_path,
-        _default_document,
-        _default_flags,
-        _default_regions,
-        _any_gate,
-    ):
-        cached.cache_clear()
-
-
-def _read_document(path: Path) -> dict[str, Any]:
-    import json  # deferred: only needed when the data is first loaded
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RedFlagDataError(f"{path}: cannot read red-flag data: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise RedFlagDataError(f"{path}: not UTF-8 text: {exc.reason}") from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RedFlagDataError(f"{path}: not valid JSON: {exc}") from exc
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RedFlagDataError(f"{path}: cannot read: {error.strerror or error}") from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise RedFlagDataError(f"{path}: not valid JSON: {error}") from None
     if not isinstance(document, dict):
-        raise RedFlagDataError(f"{path}: expected a JSON object at the top level")
-    unknown = sorted(set(document) - _TOP_KEYS)
-    if unknown:
-        raise RedFlagDataError(f"{path}: unknown top-level key(s): {', '.join(unknown)}")
+        raise RedFlagDataError(f"{path}: expected a JSON object")
     return document
 
 
-def _parse_flags(
-    document: dict[str, Any], path: Path, gates: dict[str, list[str]] | None = None
-) -> tuple[RedFlag, ...]:
-    terms = _Terms(_parse_terms(document.get("terms", {}), path))
-    gates = gates or {}
+def _parse_flags(document: dict[str, Any], path: Path) -> _FlagData:
     raw_flags = document.get("flags")
     if not isinstance(raw_flags, list) or not raw_flags:
         raise RedFlagDataError(f"{path}: 'flags' must be a non-empty list")
+    known = _lexicon().concept_names
     flags: list[RedFlag] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_flags):
-        where = f"{path}: flag #{index + 1}"
+    rules: dict[str, tuple[_Rule, ...]] = {}
+    for number, raw in enumerate(raw_flags, start=1):
+        where = f"{path}: flag {number}"
         if not isinstance(raw, dict):
             raise RedFlagDataError(f"{where}: expected an object")
-        if isinstance(raw.get("id"), str):
-            where = f"{path}: flag {raw['id']!r}"
-        unknown = sorted(set(raw) - _FLAG_KEYS)
-        if unknown:
-            raise RedFlagDataError(f"{where}: unknown key(s): {', '.join(unknown)}")
-        for name in _FLAG_TEXT_FIELDS:
-            value = raw.get(name)
-            if not isinstance(value, str) or not value.strip():
-                raise RedFlagDataError(f"{where}: '{name}' must be a non-empty string")
-        if not _SLUG.match(raw["id"]):
-            raise RedFlagDataError(f"{where}: 'id' must be a lower-case slug like 'bowel-control'")
-        if raw["id"] in seen:
-            raise RedFlagDataError(f"{where}: duplicate id")
-        seen.add(raw["id"])
-        if raw["urgency"] not in URGENCIES:
-            raise RedFlagDataError(
-                f"{where}: 'urgency' must be one of {', '.join(sorted(URGENCIES))}"
-            )
-        rule = _Rule(
-            patterns=_compile_list(raw.get("patterns", []), "patterns", terms, where, gates),
-            together=tuple(
-                _compile_list(group, "together", terms, where, gates)
-                for group in _as_list(raw.get("together", []), "together", where)
-            ),
-            unless=_compile_list(raw.get("unless", []), "unless", terms, where, gates),
-        )
-        if not rule.patterns and not rule.together:
-            raise RedFlagDataError(f"{where}: needs 'patterns' or 'together'")
-        if len(rule.together) == 1 or any(not group for group in rule.together):
-            raise RedFlagDataError(f"{where}: 'together' needs two or more non-empty groups")
-        flag = RedFlag(**{name: raw[name].strip() for name in _FLAG_TEXT_FIELDS})
-        _RULES[id(flag)] = (flag, rule)
+        values = [_text(raw.get(name)) for name in _FLAG_TEXT_FIELDS]
+        if not all(values):
+            raise RedFlagDataError(f"{where}: needs {', '.join(_FLAG_TEXT_FIELDS)} as text")
+        flag = RedFlag(*values)
+        if flag.urgency not in URGENCIES:
+            raise RedFlagDataError(f"{where}: urgency must be one of {sorted(URGENCIES)}")
+        if flag.id in rules:
+            raise RedFlagDataError(f"{where}: duplicate id {flag.id!r}")
+        rules[flag.id] = _parse_rules(raw.get("rules"), known, f"{where} ({flag.id})")
         flags.append(flag)
-    return tuple(flags)
+    return _FlagData(tuple(flags), rules, _parse_regions(document, path))
 
 
-def _parse_terms(raw: Any, path: Path) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise RedFlagDataError(f"{path}: 'terms' must be an object of name: regex")
-    terms: dict[str, str] = {}
-    for name, value in raw.items():
-        if not _TERM_NAME.match(name) or not isinstance(value, str) or not value:
-            raise RedFlagDataError(f"{path}: term {name!r} must be a lower-case name: regex")
-        terms[name] = value
-    return terms
+def _parse_rules(raw: Any, known: frozenset[str], where: str) -> tuple[_Rule, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RedFlagDataError(f"{where}: 'rules' must be a non-empty list")
+    rules = []
+    for item in raw:
+        if not isinstance(item, dict) or not set(item) <= _RULE_KEYS or not item.get("clause"):
+            raise RedFlagDataError(
+                f"{where}: each rule needs 'clause' and only {sorted(_RULE_KEYS)}"
+            )
+        clause, anywhere, unless, others_need = (
+            _concept_set(item.get(key, []), known, where) for key in _RULE_SETS
+        )
+        keeps_history = bool(item.get("keeps_history"))
+        rules.append(_Rule(clause, anywhere, unless, others_need, keeps_history))
+    return tuple(rules)
 
 
-def _as_list(value: Any, key: str, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise RedFlagDataError(f"{where}: '{key}' must be a list")
-    return value
+def _text(value: Any) -> str:
+    """A non-empty string of the data file, or '' for anything else."""
+    return value if isinstance(value, str) and value.strip() else ""
 
 
-def _compile_list(
-    value: Any, key: str, terms: _Terms, where: str, gates: dict[str, list[str]]
-) -> tuple[_Pattern, ...]:
-    patterns = []
-    for source in _as_list(value, key, where):
-        if not isinstance(source, str) or not source.strip():
-            raise RedFlagDataError(f"{where}: every entry of '{key}' must be a non-empty string")
-        patterns.append(_Pattern(source, terms, gates, f"{where}: {source!r}"))
-    return tuple(patterns)
-
-
-def check_patterns(flags: Sequence[RedFlag]) -> None:
-    """Compile every pattern now; a bad one raises RedFlagDataError (for tests and CI)."""
-    for flag in flags:
-        rule = _rule(flag)
-        for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
-            try:
-                regex = pattern.regex
-            except RedFlagDataError:
-                raise
-            except re.error as exc:
-                raise RedFlagDataError(f"{pattern.where}: bad pattern: {exc}") from exc
-            if regex.fullmatch(""):
-                raise RedFlagDataError(f"{pattern.where}: pattern matches empty text")
-
-
-def _expand(source: str, terms: dict[str, str], where: str, depth: int = 0) -> str:
-    """Replace ``{term}`` with its regex and ``<N>`` with "up to N words"."""
-    if depth > 5:
-        raise RedFlagDataError(f"{where}: terms nest too deeply in {source!r}")
-
-    def term(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in terms:
-            raise RedFlagDataError(f"{where}: unknown term {{{name}}}")
-        return f"(?:{_expand(terms[name], terms, where, depth + 1)})"
-
-    expanded = _TERM_REF.sub(term, source)
-    # A gap never skips a negation: "pain does not wake me" must not match "pain <3>wake me".
-    return _GAP.sub(lambda m: rf"(?:(?!{_GAP_STOP}\b)[a-z0-9]+ ){{0,{m.group(1)}}}", expanded)
-
-
-def _is_text(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and bool(value.strip())
+def _concept_set(raw: Any, known: frozenset[str], where: str) -> frozenset[str]:
+    if not isinstance(raw, list) or not all(isinstance(name, str) for name in raw):
+        raise RedFlagDataError(f"{where}: a rule's concepts must be a list of names")
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise RedFlagDataError(f"{where}: unknown concept {unknown[0]!r}")
+    return frozenset(raw)
 
 
 def _parse_regions(document: dict[str, Any], path: Path) -> dict[str, _Region]:
-    raw_regions = document.get("regions")
-    if not isinstance(raw_regions, list):
-        raise RedFlagDataError(f"{path}: 'regions' must be a list")
+    raw = document.get("regions")
+    if not isinstance(raw, list) or not raw:
+        raise RedFlagDataError(f"{path}: 'regions' must be a non-empty list")
     regions: dict[str, _Region] = {}
-    for raw in raw_regions:
-        if not isinstance(raw, dict) or set(raw).difference(_REGION_KEYS):
-            raise RedFlagDataError(f"{path}: a region may only have {', '.join(_REGION_KEYS)}")
-        code, name, short, emergency = (raw.get(k) for k in ("code", "name", "short", "emergency"))
-        urgent = raw.get("urgent")
-        if not (_is_text(code) and _is_text(name) and _is_text(short) and _is_text(emergency)):
-            raise RedFlagDataError(f"{path}: region {raw!r} lacks code, name, short or emergency")
-        if urgent is not None and not _is_text(urgent):
-            raise RedFlagDataError(f"{path}: region {code!r}: 'urgent' must be text")
-        if code in regions:
-            raise RedFlagDataError(f"{path}: region {code!r} appears twice")
+    for item in raw:
+        if not isinstance(item, dict):
+            raise RedFlagDataError(f"{path}: each region must be an object")
+        code, name, short, emergency = (_text(item.get(key)) for key in _REGION_FIELDS)
+        urgent = item.get("urgent")
+        if not (code and name and short and emergency) or not (
+            urgent is None or isinstance(urgent, str)
+        ):
+            raise RedFlagDataError(f"{path}: each region needs code, name, short and emergency")
         regions[code] = _Region(code, name, short, emergency, urgent)
-    if sorted(regions) != sorted(REGIONS):
-        raise RedFlagDataError(f"{path}: regions must be exactly {', '.join(REGIONS)}")
     return regions
 
 
-# ----------------------------------------------------------------------- normalising
+# ---------------------------------------------------------------------- the lexicon
 
-_CHARACTERS = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "&": " and ",
-        "+": " and ",
-        "/": " or ",
-    }
-)
-# Each rule: (pattern, replacement, text that must be present for it to apply). The
-# last item spares compiling a rule for a query it cannot change.
-_CONTRACTIONS = (
-    (r"\bcan'?t\b|\bcan not\b", "cannot", ("can",)),
-    # "there's no way I can pee" says what "I cannot pee" says
-    (r"\bno way (?:(?:i|you|we|to) )?(?:can|could)\b", "cannot", ("no way",)),
-    (r"\bwon'?t\b", "will not", ("won",)),
-    (r"\bain'?t\b", "is not", ("ain",)),
-    (
-        r"\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)n'?t\b",
-        r"\1 not",
-        ("nt", "n't"),
-    ),
-    (r"\bi'?m\b", "i am", ("im", "i'm")),
-    (r"\bi'?ve\b", "i have", ("ive", "i've")),
-    (r"\b(you|we|they)'ve\b", r"\1 have", ("'ve",)),
-    (r"\bi'd\b", "i had", ("i'd",)),
-    (
-        r"\b(it|that|there|what|this|here)'s\b|\b(that|there|what)s\b",
-        r"\1\2 is",
-        ("'s", "thats", "theres", "whats"),
-    ),
-    (r"\b([a-z]+)'re\b", r"\1 are", ("'re",)),
-    (r"\b([a-z]+)'ll\b", r"\1 will", ("'ll",)),
-    (r"'", "", ("'",)),
-    (r"[ \t]+", " ", ("  ", "\t")),
-)
-# "I don't think I can feel my bottom" still warns: a hedge becomes "maybe", and a hedged
-# "I can" becomes "I cannot", because doubt about feeling something is the symptom.
-_HEDGE = (
-    r"\b(?:i am |i |am )?(?:do not think|do not know(?= if| whether)|unsure|not convinced"
-    r"|not (?:100 |a hundred percent |completely |totally |entirely |really |quite )?"
-    r"(?:sure|certain))(?: (?:if|whether|that))?\b"
-)
-# a hedge needs one of these words
-_HEDGE_WORDS = ("think", "know", "unsure", "convinced", "sure", "certain")
-_HEDGED_CAN = r"\bmaybe ((?:i|it|they|we|my [a-z]+) )can (?!not\b)"
-_SENTENCE_BREAK = r"[!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s|^-+\s|\s-+$"
-# "and" starts a new clause when a new statement follows it; between nouns ("pins and
-# needles", "chest and back pain", "no fever and numbness") it does not.
-_AND_STARTERS = (
-    "i|my|me|it|its|there|now|also|then|have|has|had|am|was|is|were|are|recently|suddenly|"
-    "lately|this|that|cannot|can|could|keep|keeps|still|even|feel|feels|felt|get|got|started|"
-    "no|not|never|without|today|yesterday|since|when|so|he|she|they|we|sometimes|often|nearly|"
-    "almost|a|an|some|the|just|really|woke|wake|went"
-)
-_CLAUSE_BREAK = (
-    r"\s(?:but|however|although|though|except|apart from|aside from|because(?! of)|cos|coz|whereas|"
-    rf"nevertheless|and(?=\s(?:{_AND_STARTERS})\b))\s"
-)
-_CUE = (
-    r"\b(?:no|not|never|without|none|nor|neither|nothing|deny|denies|denied|free of"
-    r"|absence of|negative for)\b"
-)
-# Phrases with a negation word that negate nothing after them (NegEx's pseudo-negations):
-# "no longer", "not getting better", "did not realise I had ...".
-_PSEUDO_NEGATION = (
-    r"\b(?:no (?:longer|idea|clue|reason|matter|doubt|wonder|improvement|relief|better|end)"
-    r"|not (?:only|just|even|normal|usual|like me|much better|getting better|improving|helping"
-    r"|working|easing|stopping|going away|go away|stop|settle|ease|improve|help|work|better"
-    r"|worse|the same)"
-    r"|(?:could|would|will|can|did|does|do) not (?:stop|go away|settle|ease|improve|help|shift)"
-    r"|not (?:realise|realize|notice|know|expect|think)[a-z]* (?:that |when |if |until |why "
-    r"|what |how )?(?:i|it|my)\b"
-    r"|without (?:warning|any warning|reason|any reason))"
-)
-# A segment that only answers the one before it: "Loss of bladder control? No."
-_BARE_ANSWER = r"(?:no|nope|none|never|not really|not at all|no never|negative)"
-# A short segment led by a negation, then a comma list ending in "or", is one list:
-# "no fever, numbness or tingling". A segment that looks like a new statement ends it.
-_STATEMENT_WORDS = frozenset(
-    "i cannot can could am is are was were have has had but now still keep keeps feel feels "
-    "felt got get getting started and suddenly yesterday today".split()
-)
-_LIST_LEAD_MAX_WORDS = 4
-_LIST_ITEM_MAX_WORDS = 6
+
+class _Phrase(NamedTuple):
+    """A phrase of the lexicon as stems, and what it is: a concept, a cue, a referent."""
+
+    stems: tuple[str, ...]
+    kind: str  # "concept", "cue", "referent" or "idiom"
+    names: frozenset[str]
+
+
+class _Lexicon:
+    """The triage lexicon, compiled for matching as far as a query needs it.
+
+    Stemming every phrase of the lexicon would take longer than the rest of a
+    ``psoas ask`` (about 35 ms), so phrases are only filed by the first three letters of
+    their first word when the file is read (about 2 ms), and a group is stemmed the first
+    time a query holds a word that could begin one of its phrases.
+
+    Concepts, sites ("saddle", "legs") and referents ("my dog", "the tap") are found in
+    passes of their own, so that the same words can name a symptom, where it is and
+    whose it is ("jelly legs", "my bits").
+    """
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.forms: dict[str, tuple[str, ...]] = {
+            word: tuple(base.split()) for word, base in document["forms"].items()
+        }
+        #: forms that stand for themselves are kept whole: "legs" is not "leg"
+        self.kept = frozenset(word for word, base in self.forms.items() if base == (word,))
+        concepts: dict[str, Any] = document["concepts"]
+        self.kinds = {name: spec["kind"] for name, spec in concepts.items()}
+        self.losses = {name: spec["loss"] for name, spec in concepts.items() if "loss" in spec}
+        self.places = frozenset(name for name, spec in concepts.items() if spec.get("place"))
+        self.not_beside = {
+            name: frozenset(spec["not_beside"])
+            for name, spec in concepts.items()
+            if "not_beside" in spec
+        }
+        self.concept_names = frozenset(concepts) | frozenset(self.losses.values())
+        self.real_words = frozenset(document["real_words"])
+        self._concept_words = [spec["words"] for spec in concepts.values()]
+        #: per pass: first three letters -> the phrases, as written, that may begin so
+        self._filed: tuple[dict[str, list[tuple[str, str, str]]], ...] = ({}, {}, {})
+        for name, spec in concepts.items():
+            for phrase in spec["words"]:
+                self._file(_SITES if spec["kind"] == "site" else _THINGS, phrase, "concept", name)
+        for name, phrases in document["cues"].items():
+            for phrase in phrases:
+                self._file(_THINGS, phrase, "cue", name)
+        for name, phrases in document["referents"].items():
+            for phrase in phrases:
+                self._file(_REFERENTS, phrase, "referent", name)
+        for phrase in document["idioms"]:
+            self._file(_THINGS, phrase, "idiom", "idiom")
+            self._file(_SITES, phrase, "idiom", "idiom")
+        self._compiled: tuple[dict[str, list[_Phrase]], ...] = ({}, {}, {})
+        self._stems: dict[str, list[str]] = {}
+        self._targets: dict[str, list[str]] | None = None
+        self.prepositions = frozenset(self.stems(" ".join(document["prepositions"])))
+        self.fillers = frozenset(self.stems(" ".join(document["fillers"])))
+        self.possessives = frozenset(self.stems("my his her their our your"))
+
+    def _file(self, which: int, phrase: str, kind: str, name: str) -> None:
+        first = phrase.partition(" ")[0]
+        filed = self._filed[which]
+        entry = (phrase, kind, name)
+        filed.setdefault(first[:3], []).append(entry)
+        base = self.forms.get(first)
+        if base and base[0][:3] != first[:3]:
+            filed.setdefault(base[0][:3], []).append(entry)  # "fell" begins like "fall"
+
+    def phrases(self, which: int, stem: str) -> list[_Phrase]:
+        """The phrases of one pass that begin with ``stem``, longest first."""
+        compiled = self._compiled[which]
+        found = compiled.get(stem)
+        if found is None:
+            entries: dict[tuple[str, ...], tuple[str, set[str]]] = {}
+            for phrase, kind, name in self._filed[which].get(stem[:3], ()):
+                stems = tuple(self.stems(phrase))
+                if stems and stems[0] == stem:
+                    _merge(entries, stems, kind, name)
+            found = [
+                _Phrase(stems, kind, frozenset(names)) for stems, (kind, names) in entries.items()
+            ]
+            found.sort(key=lambda p: -len(p.stems))
+            compiled[stem] = found
+        return found
+
+    def known(self, stem: str) -> bool:
+        """Whether some phrase of the lexicon begins with this stem."""
+        return any(self.phrases(which, stem) for which in _PASSES)
+
+    def blocks(self, stem: str) -> bool:
+        """Whether a '*' must not skip this word: it is a symptom on its own."""
+        return stem == "," or any(
+            p.kind == "concept" and len(p.stems) == 1 for p in self.phrases(_THINGS, stem)
+        )
+
+    def base_stems(self, word: str) -> list[str]:
+        """The stems of one written word: irregular forms resolved, endings taken off."""
+        found = self._stems.get(word)
+        if found is None:
+            found = [
+                base if base in self.kept else _stem(base) for base in self.forms.get(word, (word,))
+            ]
+            self._stems[word] = found
+        return found
+
+    def stems(self, text: str) -> list[str]:
+        """The stems of a phrase of the lexicon; '*', '$' and '#name' are kept as they are."""
+        result: list[str] = []
+        for word in text.split():
+            if word in ("*", "$", ",") or word.startswith("#"):
+                result.append(word)
+            else:
+                result.extend(self.base_stems(word))
+        return result
+
+    def mend(self, word: str) -> str | None:
+        """The lexicon word ``word`` was probably meant to be, if it is a typing error."""
+        if len(word) < MEND_MIN_LENGTH or not word.isalpha() or word in self.real_words:
+            return None
+        if word.endswith("in") and self.known(self.base_stems(word + "g")[0]):
+            return word + "g"  # "hurtin", "achin"
+        limit = 1 if len(word) < 8 else 2
+        best: list[str] = []
+        best_distance = limit + 1
+        for target in self._mend_targets().get(word[0], ()):
+            if abs(len(target) - len(word)) > limit:
+                continue
+            distance = _edit_distance(word, target, limit)
+            if distance < best_distance:
+                best, best_distance = [target], distance
+            elif distance == best_distance:
+                best.append(target)
+        return best[0] if len(best) == 1 else None
+
+    def _mend_targets(self) -> dict[str, list[str]]:
+        """The words that name a concept, by first letter: what typing errors mend to."""
+        if self._targets is None:
+            targets: dict[str, set[str]] = {}
+            for phrases in self._concept_words:
+                for phrase in phrases:
+                    for word in phrase.split():
+                        if len(word) >= MEND_MIN_LENGTH and word.isalpha():
+                            targets.setdefault(word[0], set()).add(word)
+            self._targets = {letter: sorted(words) for letter, words in targets.items()}
+        return self._targets
+
+
+_THINGS, _SITES, _REFERENTS = _PASSES = (0, 1, 2)
+
+
+def _merge(
+    entries: dict[tuple[str, ...], tuple[str, set[str]]],
+    stems: tuple[str, ...],
+    kind: str,
+    name: str,
+) -> None:
+    """One phrase, several names: a concept may share its words with another concept;
+    between roles, the more specific wins (an idiom over everything)."""
+    found = entries.get(stems)
+    if found is None:
+        entries[stems] = (kind, {name})
+    elif found[0] == kind:
+        found[1].add(name)
+    elif _KIND_RANK[kind] > _KIND_RANK[found[0]]:
+        entries[stems] = (kind, {name})
+
+
+_KIND_RANK = {"referent": 0, "concept": 1, "cue": 2, "idiom": 3}
 
 
 @functools.cache
-def _pattern(source: str) -> re.Pattern[str]:
-    """A pattern of the mechanism, compiled on first use: a query that holds no gate
-    literal of any flag needs only the normalising ones, and the clause and negation
-    patterns are compiled only when a flag could fire."""
-    return re.compile(source)
+def _lexicon() -> _Lexicon:
+    from psoas_cli import resources
+
+    path = resources.data_file(LEXICON_FILE_NAME)
+    try:
+        return _Lexicon(_read_json(path))
+    except (KeyError, TypeError, AttributeError) as error:
+        raise RedFlagDataError(f"{path}: malformed lexicon: {error}") from None
 
 
-_NON_WORD = r"[^a-z0-9]+"
-_COMMA = r",(?!\d)"
+def _stem(word: str) -> str:
+    """A light stem: plurals, -ed, -ing, -ness and a final e go, so inflections meet."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            word = base[:-1] if len(base) > 3 and base[-1] == base[-2] not in "lsz" else base
+            break
+    if word.endswith("ness") and len(word) > 6:
+        word = word[:-4]
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
-def normalise(query: str) -> str:
-    """Lower case, plain apostrophes, contractions spelled out, hedges marked."""
-    text = query.lower().translate(_CHARACTERS)
-    for pattern, replacement, needs in _CONTRACTIONS:
-        if any(need in text for need in needs):
-            text = _pattern(pattern).sub(replacement, text)
-    if any(word in text for word in _HEDGE_WORDS):
-        text = _pattern(_HEDGE).sub("maybe", text)
-    if "maybe" in text:
-        text = _pattern(_HEDGED_CAN).sub(r"maybe \1cannot ", text)
-    return text
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one), or limit + 1 if over."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, start=1):
+            cost = char_a != char_b
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
-def clauses(query: str) -> list[str]:
-    """The query as normalised clauses, each a run of lower-case words."""
-    segments: list[str] = []
-    for sentence in _pattern(_SENTENCE_BREAK).split(normalise(query)):
-        parts = [_tidy(part) for part in _pattern(_COMMA).split(sentence)]
-        for segment in _merge_negated_lists(parts):
-            if _pattern(_BARE_ANSWER).fullmatch(segment):
-                if segments:
-                    segments.pop()
-            elif segment:
-                segments.append(segment)
-    result: list[str] = []
-    for segment in segments:
-        result.extend(filter(None, map(_tidy, _pattern(_CLAUSE_BREAK).split(segment))))
+# --------------------------------------------------------------------- reading text
+
+_CHARACTERS = str.maketrans(
+    {
+        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+        "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
+        "&": " and ", "+": " and ", "/": " or ",
+    }
+)  # fmt: skip
+_CONTRACTIONS = (
+    (re.compile(r"\bcan'?t\b|\bcan not\b"), "cannot"),
+    (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\bain'?t\b"), "is not"),
+    (re.compile(r"\b([a-z]+)n't\b"), r"\1 not"),
+    (re.compile(r"\b(it|that|there|what|he|she|who|here|where|this)'s\b"), r"\1 is"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " had"),
+    (re.compile(r"'s\b|'"), ""),
+)
+_SENTENCE_BREAK = re.compile(r"([!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s)")
+_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+_UNIT_AFTER_NUMBER = re.compile(r"(\d)([a-z])")
+#: A clause ends before these words, and before "and" or a comma when a new statement
+#: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
+_CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "except"})
+_STARTERS = frozenset(
+    "i my me im he she his her they their it its there now also then since yesterday today "
+    "this that we our when so suddenly recently lately still even just cannot can could "
+    "have has had am was is were are keep keeps get got started woke went never".split()
+)
+_BARE_NO = frozenset({"no", "nope", "none", "never", "not really", "not at all", "negative", "nah"})
+_WEIGHT_UNITS = frozenset(
+    "kg kgs kilo kilos kilogram kilograms lb lbs pound pounds stone stones st".split()
+)
+_CHILD_AGE_AFTER = frozenset(
+    "am pm oclock o this today tonight yesterday in on last past to point time stage least "
+    "most once a the".split()
+)
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen".split()
+    )
+}
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain apostrophes and dashes, contractions spelt out."""
+    text = text.lower().translate(_CHARACTERS)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return _UNIT_AFTER_NUMBER.sub(r"\1 \2", text)
+
+
+class _Sentence(NamedTuple):
+    #: each clause's words, and the number of its unit in the sentence
+    clauses: list[tuple[list[str], int]]
+    #: it ends with a question mark
+    question: bool
+    #: it opens as a question does ("can...", "what...")
+    asks: bool
+    #: the sentence only answers "no" to the one before it ("Fever? No.")
+    bare_no: bool
+
+
+def sentences(query: str) -> list[_Sentence]:
+    """The query as sentences, each a list of clauses, each a list of words."""
+    pieces = _SENTENCE_BREAK.split(normalise(query))
+    result = []
+    for index in range(0, len(pieces), 2):
+        words = _WORD.findall(pieces[index])
+        if not words:
+            continue
+        ending = pieces[index + 1] if index + 1 < len(pieces) else ""
+        # "could not finish" opens a statement whose "I" was left out
+        asks = words[0] in _QUESTION_WORDS and words[1:2] != ["not"]
+        bare = " ".join(words) in _BARE_NO
+        result.append(_Sentence(_clauses(pieces[index]), "?" in ending, asks, bare))
     return result
 
 
-def _tidy(text: str) -> str:
-    return _pattern(_NON_WORD).sub(" ", text).strip()
+_QUESTION_WORDS = frozenset(
+    "what why how can could does do is are should will would when where which who whats".split()
+)
 
 
-def _merge_negated_lists(segments: list[str]) -> list[str]:
-    cue = _pattern(_CUE)
-    merged: list[str] = []
+def _clauses(text: str) -> list[tuple[list[str], int]]:
+    """A sentence's clauses, each with the number of its unit within the sentence.
+
+    A clause ends at a comma, at "but" and its kin, and at "and" when a new statement
+    follows ("... and my legs"); a negation or a time reaches no further. A negated list
+    is one clause ("no fever, chills or numbness"). A unit ends only at "but" and its
+    kin: a rule's concepts are looked for together in a unit.
+    """
+    clauses: list[tuple[list[str], int]] = []
+    unit = 0
+    for segment in _merge_lists([_WORD.findall(part) for part in re.split(r",(?!\d)", text)]):
+        current: list[str] = []
+        for index, word in enumerate(segment):
+            starts_statement = index + 1 < len(segment) and segment[index + 1] in _STARTERS
+            if word in _CONTRAST or (word == "and" and starts_statement):
+                if current:
+                    clauses.append((current, unit))
+                current = []
+                unit += word in _CONTRAST
+                continue
+            current.append(word)
+        if current:
+            clauses.append((current, unit))
+    return clauses
+
+
+def _merge_lists(segments: list[list[str]]) -> list[list[str]]:
+    """Comma-separated parts joined again where they make one negated list: a short part
+    led by a negation, then short items up to one holding "or" ("no fever, chills or
+    numbness")."""
+    merged: list[list[str]] = []
     index = 0
     while index < len(segments):
         current = segments[index]
         index += 1
-        if len(current.split()) <= _LIST_LEAD_MAX_WORDS and cue.search(current):
+        if current and current[0] in _LIST_NEGATIONS and len(current) <= _LIST_ITEM_WORDS:
             end = index
-            last_with_or = -1
-            while end < len(segments):
-                item = segments[end].split()
-                if not item or len(item) > _LIST_ITEM_MAX_WORDS:
+            while end < len(segments) and 0 < len(segments[end]) <= _LIST_ITEM_WORDS:
+                if {"or", "nor"} & set(segments[end]):
+                    current = [word for part in segments[index - 1 : end + 1] for word in part]
+                    index = end + 1
                     break
-                if _STATEMENT_WORDS.intersection(item):
-                    break
-                if "or" in item or "nor" in item:
-                    last_with_or = end
                 end += 1
-            if last_with_or >= 0:
-                current = " ".join([current, *segments[index : last_with_or + 1]])
-                index = last_with_or + 1
-        merged.append(current)
+        if current:
+            merged.append(current)
     return merged
 
 
-# ------------------------------------------------------------------------- detecting
+_LIST_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "neither"})
+_LIST_ITEM_WORDS = 6
 
 
-class _Query:
-    """A query as clauses joined by newlines, with the negation cues that count.
-
-    Every pattern runs once over the joined text; patterns match words and single spaces,
-    so a match never spans two clauses, and a cue only counts inside its own clause.
-    """
-
-    def __init__(self, query: str) -> None:
-        parts = clauses(query)
-        self.empty = not parts
-        self.text = "\n".join(parts)
-        self.clause_starts: list[int] = []
-        offset = 0
-        for part in parts:
-            self.clause_starts.append(offset)
-            offset += len(part) + 1
-        self._cue_ends: list[int] | None = None
-
-    @property
-    def cue_ends(self) -> list[int]:
-        """Where the negation cues that count end; found when first needed."""
-        from bisect import bisect_right
-
-        if self._cue_ends is None:
-            pseudo = [m.span() for m in _pattern(_PSEUDO_NEGATION).finditer(self.text)]
-            pseudo_starts = [start for start, _ in pseudo]
-            self._cue_ends = []
-            for cue in _pattern(_CUE).finditer(self.text):
-                index = bisect_right(pseudo_starts, cue.start()) - 1
-                if index < 0 or cue.start() >= pseudo[index][1]:
-                    self._cue_ends.append(cue.end())
-        return self._cue_ends
-
-    def negated(self, start: int) -> bool:
-        """Whether a cue shortly before ``start``, in the same clause, switches it off."""
-        from bisect import bisect_right
-
-        index = bisect_right(self.cue_ends, start) - 1
-        if index < 0:
-            return False
-        cue_end = self.cue_ends[index]
-        clause_start = self.clause_starts[bisect_right(self.clause_starts, start) - 1]
-        if cue_end <= clause_start:
-            return False
-        # words strictly between the cue and the match: one fewer than the spaces
-        return self.text.count(" ", cue_end, start) - 1 <= NEGATION_WINDOW
-
-    def affirms(self, patterns: Iterable[_Pattern]) -> bool:
-        """Whether any pattern matches somewhere that no negation switches off."""
-        for pattern in patterns:
-            if not pattern.could_match(self.text):
-                continue
-            for match in pattern.regex.finditer(self.text):
-                if not self.negated(match.start()):
-                    return True
-        return False
+class _Token(NamedTuple):
+    stem: str
+    word: str  # the word as written, for the explanation
 
 
-#: The patterns of every flag loaded, by the flag's identity (the flag is kept with
-#: them, so the identity cannot be reused by another object).
-_RULES: dict[int, tuple[RedFlag, _Rule]] = {}
-
-
-def _rule(flag: RedFlag) -> _Rule:
-    found = _RULES.get(id(flag))
-    if found is None or found[0] is not flag:
-        raise ValueError(f"red flag {flag.id!r} has no patterns; get flags from load_red_flags()")
-    return found[1]
-
-
-def _could_fire(rule: _Rule, text: str) -> bool:
-    if any(pattern.could_match(text) for pattern in rule.patterns):
-        return True
-    return bool(rule.together) and all(
-        any(pattern.could_match(text) for pattern in group) for group in rule.together
-    )
-
-
-def detect_red_flags(query: str, flags: Sequence[RedFlag] | None = None) -> list[RedFlag]:
-    """The red flags found in ``query``, in the data file's order, each at most once."""
-    # Every clause is a stretch of the tidied, normalised query, so a flag whose gates
-    # are all missing from the whole of it cannot fire: most queries stop here, most
-    # of them before the red-flag file is even read.
-    whole = _tidy(normalise(query))
-    if flags is None:
-        shortcut = _any_gate()
-        if shortcut is not None and not any(literal in whole for literal in shortcut):
-            return []
-        flags = load_red_flags()
-    if not any(_could_fire(_rule(flag), whole) for flag in flags):
-        return []
-    parsed = _Query(query)
-    found: list[RedFlag] = []
-    seen: set[str] = set()
-    if parsed.empty:
-        return found
-    for flag in flags:
-        rule = _rule(flag)
-        if flag.id in seen:
+def _tokens(words: list[str], lexicon: _Lexicon) -> list[_Token]:
+    """Stems of a clause's words: irregular forms, numbers and typing errors resolved."""
+    tokens: list[_Token] = []
+    for index, word in enumerate(words):
+        special = _special_number(words, index)
+        if special == "":
             continue
-        hit = parsed.affirms(rule.patterns) or (
-            bool(rule.together)
-            and all(any(p.could_match(parsed.text) for p in g) for g in rule.together)
-            and all(parsed.affirms(group) for group in rule.together)
-        )
-        if hit and not parsed.affirms(rule.unless):
-            found.append(flag)
-            seen.add(flag.id)
-    return found
+        if special:
+            tokens.append(_Token(special, word))
+            continue
+        stems = lexicon.base_stems(word)
+        if not any(lexicon.known(stem) for stem in stems):
+            mended = lexicon.mend(word)
+            if mended is not None:
+                stems = lexicon.base_stems(mended)
+        tokens.extend(_Token(stem, word) for stem in stems)
+    return tokens
+
+
+def _special_number(words: list[str], index: int) -> str | None:
+    """A token for a number that means something here ('#fever' for 39.5), '' to drop
+    a unit already read with its number, or None for an ordinary word."""
+    word = words[index]
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if word in _WEIGHT_UNITS and before[:1].isdigit():
+        return ""
+    number = _number(word)
+    if number is None:
+        return None
+    if after in _WEIGHT_UNITS:
+        return "#weight"
+    old = index + 2 < len(words) and words[index + 2] == "old"
+    if (
+        (after in ("year", "years", "yr", "yrs") and old)
+        or after == "yo"
+        or before in ("aged", "age")
+    ):
+        return "#older" if number >= 65 else ("#agechild" if number < 16 else "#age")
+    if before == "at" and 2 <= number < 16 and after not in _CHILD_AGE_AFTER:
+        return "#agechild"
+    if before in ("was", "were") and "when" in words[max(0, index - 4) : index] and number < 16:
+        return "#agechild"
+    if 1900 <= number <= 2100 and word.isdigit():
+        return "#year"
+    if 37.5 <= number <= 43 or 99.5 <= number <= 108:
+        return "#fever"
+    return None
+
+
+def _number(word: str) -> float | None:
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ finding phrases
+
+
+class _Item(NamedTuple):
+    """A phrase of the lexicon found in a clause, over tokens ``start`` to ``end``."""
+
+    kind: str
+    names: frozenset[str]
+    start: int
+    end: int
+    words: str
+
+
+def _find(tokens: list[_Token], lexicon: _Lexicon) -> list[_Item]:
+    """The lexicon's phrases in a clause, left to right, the longest at each place; sites
+    in a pass of their own. Sorted by where they start."""
+    items = []
+    for which in _PASSES:
+        index = 0
+        while index < len(tokens):
+            best: tuple[tuple[int, int], int, _Phrase] | None = None
+            for phrase in lexicon.phrases(which, tokens[index].stem):
+                end = _match(phrase.stems, tokens, index + 1, 1, lexicon)
+                if end is None:
+                    continue
+                # the most words of the phrase itself, then the fewest skipped by a '*'
+                rank = (len(phrase.stems) - phrase.stems.count("*"), index - end)
+                if best is None or rank > best[0]:
+                    best = (rank, end, phrase)
+            if best is None:
+                index += 1
+                continue
+            _, end, phrase = best
+            words = " ".join(dict.fromkeys(t.word for t in tokens[index:end] if t.word != ","))
+            item = _Item(phrase.kind, phrase.names, index, end, words)
+            if item not in items:  # an idiom is looked for in both passes
+                items.append(item)
+            index = end
+    items.sort(key=lambda item: (item.start, item.kind != "concept"))
+    return items
+
+
+def _match(
+    pattern: tuple[str, ...], tokens: list[_Token], at: int, part: int, lexicon: _Lexicon
+) -> int | None:
+    """Where ``pattern[part:]`` ends if it matches from token ``at``, else None."""
+    if part == len(pattern):
+        return at
+    stem = pattern[part]
+    if stem == "*":
+        for skip in range(WILDCARD_WORDS + 1):
+            if at + skip > len(tokens) or (skip and lexicon.blocks(tokens[at + skip - 1].stem)):
+                return None
+            end = _match(pattern, tokens, at + skip, part + 1, lexicon)
+            if end is not None:
+                return end
+        return None
+    if stem == "$":
+        return _match(pattern, tokens, at, part + 1, lexicon) if at == len(tokens) else None
+    if at < len(tokens) and tokens[at].stem == stem:
+        return _match(pattern, tokens, at + 1, part + 1, lexicon)
+    return None
+
+
+# ------------------------------------------------------------------- weighing context
+
+_SCOPE_ENDS = frozenset(
+    {
+        "negation_stop",
+        "absent_before",
+        "absent_after",
+        "difficulty",
+        "normal",
+        "pseudo",
+        "hedge_loss",
+    }
+)
+_NEGATES_FORWARD = frozenset({"absent_before", "hedge_loss"})
+
+
+class _Mention:
+    """A concept item and what its context makes of it."""
+
+    __slots__ = ("item", "clause", "negated", "impaired", "context", "person")
+
+    def __init__(self, item: _Item, clause: int) -> None:
+        self.item = item
+        self.clause = clause
+        self.negated = False
+        self.impaired = False
+        self.context = ""
+        #: "self" (the writer) or "other" (another person the writer speaks of)
+        self.person = "self"
+
+    def concepts(self, lexicon: _Lexicon) -> set[str]:
+        """The concepts this mention affirms: its own, or a lost function's loss."""
+        found = set()
+        for name in self.item.names:
+            kind = lexicon.kinds[name]
+            if kind == "function":
+                found.add(lexicon.losses[name] if self.impaired else name)
+            elif not self.negated:
+                found.add(name)
+        return found
+
+    def findings(self, lexicon: _Lexicon) -> Iterator[Finding]:
+        for name in sorted(self.item.names):
+            lost = self.impaired and name in lexicon.losses
+            negated = self.negated and lexicon.kinds[name] != "function"
+            context = self.context or ("negated" if negated else "")
+            yield Finding(
+                lexicon.losses[name] if lost else name, self.item.words, self.clause, context
+            )
+
+
+class _Clause:
+    """One clause: its tokens, the phrases found in it and its concept mentions."""
+
+    def __init__(self, tokens: list[_Token], items: list[_Item], number: int, unit: int) -> None:
+        self.tokens = tokens
+        self.items = items
+        self.number = number
+        #: clauses of one unit (a sentence, or its part before or after a "but") are
+        #: read together: a rule's concepts must all be in one unit
+        self.unit = unit
+        self.mentions = [_Mention(item, number) for item in items if item.kind == "concept"]
+        self.cues = {name for item in items if item.kind == "cue" for name in item.names}
+
+    def referents(self) -> list[_Item]:
+        return [item for item in self.items if item.kind == "referent"]
+
+
+def _kind_is(mention: _Mention, lexicon: _Lexicon, kind: str) -> bool:
+    return any(lexicon.kinds[name] == kind for name in mention.item.names)
+
+
+def _negatable(mention: _Mention, lexicon: _Lexicon) -> bool:
+    """Symptoms and the circumstances that explain them away can be denied."""
+    return any(lexicon.kinds[name] in ("symptom", "circumstance") for name in mention.item.names)
+
+
+def _apply_cues(clause: _Clause, lexicon: _Lexicon) -> None:
+    """Negations, losses and difficulties, each within its reach in the clause."""
+    by_start: dict[int, list[_Mention]] = {}
+    for mention in clause.mentions:
+        by_start.setdefault(mention.item.start, []).append(mention)
+    cancelled: set[int] = set()
+    for index, item in enumerate(clause.items):
+        if item.kind != "cue" or index in cancelled:
+            continue
+        if item.names & _NEGATES_FORWARD:
+            _negate_forward(clause, index, by_start, cancelled, lexicon)
+        if "absent_after" in item.names:
+            _negate_backward(clause, index, by_start, lexicon)
+    for index, item in enumerate(clause.items):
+        if item.kind == "cue" and "difficulty" in item.names and index not in cancelled:
+            _impair_nearest(clause, index, lexicon)
+        if item.kind == "cue" and "normal" in item.names:
+            for mention in clause.mentions:
+                near = min(abs(mention.item.start - item.end), abs(item.start - mention.item.end))
+                if near <= 3 and _kind_is(mention, lexicon, "symptom"):
+                    mention.negated = True
+
+
+def _negate_forward(
+    clause: _Clause,
+    index: int,
+    by_start: dict[int, list[_Mention]],
+    cancelled: set[int],
+    lexicon: _Lexicon,
+) -> None:
+    """A negation before its concepts: it removes the symptoms in its reach ("no fever
+    or chills") and makes the first function it meets a loss ("cannot feel")."""
+    cue = clause.items[index]
+    negated_a_symptom = False
+    sites: list[_Mention] = []
+    items = clause.items
+    for later_index in range(index + 1, len(items)):
+        later = items[later_index]
+        if later.start - cue.end > NEGATION_REACH:
+            break
+        if later.kind == "cue" and later.names & {"difficulty", "absent_before"}:
+            if not negated_a_symptom and later.start - cue.end <= 1:
+                cancelled.add(later_index)  # "no trouble peeing", "no loss of feeling"
+                return
+        if later.kind == "cue" and later.names & _SCOPE_ENDS:
+            break
+        for mention in by_start.get(later.start, ()):
+            if later is not mention.item:
+                continue
+            if _kind_is(mention, lexicon, "function"):
+                if negated_a_symptom:
+                    break  # "never lost control of my bladder": the bladder is fine
+                follows = _difficulty_after(items, later_index)
+                if follows is not None:
+                    cancelled.add(follows)  # "no bladder issues"
+                    return
+                mention.impaired = True  # the function absorbs the negation
+                return
+            if _negatable(mention, lexicon):
+                mention.negated = True
+                negated_a_symptom = True
+            else:
+                sites.append(mention)
+        else:
+            continue
+        if any(_kind_is(m, lexicon, "function") for m in by_start.get(later.start, ())):
+            break
+    if negated_a_symptom:
+        for site in sites:
+            site.negated = True  # "no chest pain": the chest is not in pain either
+
+
+def _difficulty_after(items: list[_Item], index: int) -> int | None:
+    for later_index in range(index + 1, min(index + 3, len(items))):
+        later = items[later_index]
+        if (
+            later.kind == "cue"
+            and "difficulty" in later.names
+            and later.start - items[index].end <= 2
+        ):
+            return later_index
+    return None
+
+
+def _negate_backward(
+    clause: _Clause, index: int, by_start: dict[int, list[_Mention]], lexicon: _Lexicon
+) -> None:
+    """A negation after its concepts: "the numbness has gone", "my wee will not come"."""
+    cue = clause.items[index]
+    sites: list[_Mention] = []
+    negated_a_symptom = False
+    for earlier in reversed(clause.items[:index]):
+        if cue.start - earlier.end > AFTER_REACH:
+            break
+        if earlier.kind == "cue" and earlier.names & _SCOPE_ENDS:
+            break
+        for mention in by_start.get(earlier.start, ()):
+            if earlier is not mention.item:
+                continue
+            if _kind_is(mention, lexicon, "function"):
+                mention.impaired = True
+                return
+            if _negatable(mention, lexicon):
+                mention.negated = negated_a_symptom = True
+            else:
+                sites.append(mention)
+    if negated_a_symptom:
+        for site in sites:
+            site.negated = True
+
+
+def _impair_nearest(clause: _Clause, index: int, lexicon: _Lexicon) -> None:
+    """A difficulty makes the nearest function a loss: "trouble peeing", "hard to walk"."""
+    cue = clause.items[index]
+    functions = [m for m in clause.mentions if _kind_is(m, lexicon, "function")]
+    after = [m for m in functions if 0 <= m.item.start - cue.end <= DIFFICULTY_REACH]
+    before = [m for m in functions if 0 <= cue.start - m.item.end <= DIFFICULTY_REACH]
+    if after:
+        after[0].impaired = True
+    elif before:
+        before[-1].impaired = True
+
+
+_ASIDE = {
+    "animal": "an animal",
+    "object": "a thing",
+    "general": "a question in general",
+    "limb": "another part of the body",
+}
+
+
+def _apply_referents(clause: _Clause, lexicon: _Lexicon, person: str) -> str:
+    """Who or what each mention is about: a thing or an animal puts it aside. Returns
+    the person the clause speaks of, which the next clause keeps unless it names one."""
+    referents = clause.referents()
+    if any("gone" in item.names for item in referents):
+        for mention in clause.mentions:
+            mention.context = "someone who has died, or a family history"
+        return person
+    subject = _subject(clause, referents, lexicon)
+    before = person
+    if subject is not None and subject.names & {"self", "other"}:
+        person = "other" if "other" in subject.names else "self"
+    for mention in clause.mentions:
+        after_subject = subject is not None and subject.start < mention.item.start
+        mention.person = person if after_subject else before
+        about = _thing_beside(clause, mention, lexicon)
+        if about is None and subject is not None and subject.start < mention.item.start:
+            about = _kind_of(subject, mention, lexicon)
+        if about in _ASIDE:
+            mention.context = _ASIDE[about]
+    return person
+
+
+def _subject(clause: _Clause, referents: list[_Item], lexicon: _Lexicon) -> _Item | None:
+    """The first referent of the clause that no preposition governs: its subject. A
+    possessive gives way to the noun it belongs to ("my dog")."""
+    for position, item in enumerate(referents):
+        before = [t.stem for t in clause.tokens[max(0, item.start - 3) : item.start]]
+        governed = False
+        for stem in reversed(before):
+            if stem in lexicon.fillers:
+                continue
+            governed = stem in lexicon.prepositions
+            break
+        if governed:
+            continue
+        following = referents[position + 1] if position + 1 < len(referents) else None
+        head = clause.tokens[item.start].stem in lexicon.possessives
+        if head and following is not None and following.start - item.end <= 2:
+            return following
+        return item
+    return None
+
+
+def _kind_of(referent: _Item, mention: _Mention, lexicon: _Lexicon) -> str:
+    kind = next(iter(sorted(referent.names)))
+    if kind == "vehicle":
+        # a crash of a car is a crash of the people in it; a leaking car is a thing
+        return "object" if mention.item.names & lexicon.places else "self"
+    return kind
+
+
+def _thing_beside(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str | None:
+    """What a mention is about when a thing is named right beside it: "crashed my
+    laptop", "a lumpy mattress", "a leak in the roof", "a swollen ankle"."""
+    place = bool(mention.item.names & lexicon.places)
+    reach = PLACE_REACH if place else 3
+    ends_governed = clause.tokens[mention.item.end - 1].stem in lexicon.prepositions
+    for item in clause.items:
+        if item.kind != "referent" or item.start < mention.item.end or ends_governed and not place:
+            continue
+        if clause.tokens[item.start].stem in lexicon.possessives and item.end == item.start + 1:
+            continue  # "crashed my laptop": the laptop, not "my", is what crashed
+        gap = [t.stem for t in clause.tokens[mention.item.end : item.start]]
+        through = [stem for stem in gap if stem not in lexicon.fillers]
+        governed = through and all(stem in lexicon.prepositions for stem in through)
+        if len(gap) <= reach and (not through or (place and governed)):
+            kind = _kind_of(item, mention, lexicon)
+            if kind in ("object", "animal"):
+                return kind
+        break
+    if not place:
+        return None
+    for item in clause.items:
+        near = min(abs(item.start - mention.item.end), abs(mention.item.start - item.end))
+        if item is mention.item or near > PLACE_REACH:
+            continue
+        if item.kind == "referent" and "object" in item.names:
+            return "object"
+        if item.kind == "concept" and any(
+            item.names & lexicon.not_beside.get(name, frozenset()) for name in mention.item.names
+        ):
+            return "limb"
+    return None
+
+
+def _apply_time(clauses: list[_Clause], lexicon: _Lexicon) -> None:
+    """Put aside what is over: distant history and symptoms that have gone."""
+    for index, clause in enumerate(clauses):
+        if "current" in clause.cues:
+            continue
+        if not clause.cues & {"past", "resolved"}:
+            continue
+        own = [m for m in clause.mentions if not _kind_is(m, lexicon, "site")]
+        # "I had a fever last week, but it has gone": with nothing of its own, a
+        # clause of history speaks of the clause before it
+        if not own and index and "current" in clauses[index - 1].cues:
+            continue
+        for mention in clause.mentions if own or not index else clauses[index - 1].mentions:
+            mention.context = mention.context or "past"
+
+
+def _apply_hypothesis(clauses: list[_Clause], sentence: _Sentence) -> None:
+    """Put aside a question about a condition in general ("can a fall cause...")."""
+    for clause in clauses:
+        causal = "causal" in clause.cues and (sentence.asks or sentence.question)
+        general = "hypothetical" in clause.cues or causal
+        if general:
+            for mention in clause.mentions:
+                mention.context = mention.context or "a question in general"
+
+
+def _affirms(clauses: list[_Clause], lexicon: _Lexicon) -> bool:
+    """Whether a sentence only says that what the one before asked about is happening
+    to someone now ("I have both right now", "it's new for me")."""
+    if any(not _kind_is(m, lexicon, "site") for clause in clauses for m in clause.mentions):
+        return False
+    cues = set().union(*(clause.cues for clause in clauses))
+    personal = any(item.names & {"self", "other"} for c in clauses for item in c.referents())
+    return "affirm" in cues or (personal and "current" in cues)
+
+
+# ------------------------------------------------------------------------- triage
+
+
+def triage(query: str, data: Path | None = None) -> Triage:
+    """The red flags that ``query`` raises, with the findings behind them.
+
+    ``data`` is a red-flag file to use instead of the bundled one.
+    """
+    lexicon = _lexicon()
+    clauses: list[_Clause] = []
+    sentence_of: list[int] = []
+    units = 0
+    person = "self"
+    for number, sentence in enumerate(sentences(query)):
+        if sentence.bare_no:
+            for clause in clauses:
+                if sentence_of[clause.number] == number - 1:
+                    for mention in clause.mentions:
+                        mention.context = "negated"  # "Loss of bladder control? No."
+            continue
+        found = []
+        for words, unit in sentence.clauses:
+            tokens = _tokens(words, lexicon)
+            clause = _Clause(tokens, _find(tokens, lexicon), len(clauses), units + unit)
+            _apply_cues(clause, lexicon)
+            person = _apply_referents(clause, lexicon, person)
+            clauses.append(clause)
+            sentence_of.append(number)
+            found.append(clause)
+        units += 1 + max((unit for _, unit in sentence.clauses), default=0)
+        _apply_hypothesis(found, sentence)
+        if _affirms(found, lexicon):
+            # "Can a disc cause this? It happened three times today."
+            for clause in clauses:
+                if sentence_of[clause.number] == number - 1:
+                    for mention in clause.mentions:
+                        if mention.context == "a question in general":
+                            mention.context = ""
+    _apply_time(clauses, lexicon)
+    findings = [f for clause in clauses for m in clause.mentions for f in m.findings(lexicon)]
+    if not any(f.context in ("", "past") for f in findings):
+        return Triage([], findings, {})
+    flags, evidence = _apply_rules(clauses, sentence_of, _flag_data(data), lexicon)
+    return Triage(flags, findings, evidence)
+
+
+def detect_red_flags(query: str, data: Path | None = None) -> list[RedFlag]:
+    """The red flags ``query`` raises, in the data file's order, each once."""
+    return triage(query, data).flags
+
+
+def _apply_rules(
+    clauses: list[_Clause], sentence_of: list[int], data: _FlagData, lexicon: _Lexicon
+) -> tuple[list[RedFlag], dict[str, list[Finding]]]:
+    units: dict[int, list[_Clause]] = {}
+    for clause in clauses:
+        units.setdefault(clause.unit, []).append(clause)
+    current = {unit: _concepts(members, lexicon, ("",)) for unit, members in units.items()}
+    with_history = {
+        unit: _concepts(members, lexicon, ("", "past")) for unit, members in units.items()
+    }
+    everywhere = set().union(*current.values())
+    # an explanation ("after my run") counts in its sentence and the one after it
+    explains: dict[int, set[str]] = {}
+    for clause in clauses:
+        affirmed = {n for m in clause.mentions if not m.negated for n in m.concepts(lexicon)}
+        for sentence in (sentence_of[clause.number], sentence_of[clause.number] + 1):
+            explains.setdefault(sentence, set()).update(affirmed)
+    sentence_of_unit = {clause.unit: sentence_of[clause.number] for clause in clauses}
+    others_have = {
+        name
+        for clause in clauses
+        for mention in clause.mentions
+        if mention.person == "other" and not mention.context
+        for name in mention.concepts(lexicon)
+    }
+    flags: list[RedFlag] = []
+    evidence: dict[str, list[Finding]] = {}
+    for flag in data.flags:
+        for rule in data.rules[flag.id]:
+            if not rule.anywhere <= everywhere:
+                continue
+            table = with_history if rule.keeps_history else current
+            unit = next(
+                (
+                    u
+                    for u, concepts in table.items()
+                    if rule.clause <= concepts
+                    and not rule.unless & explains[sentence_of_unit[u]]
+                    and (not rule.others_need or _persons_fit(rule, units[u], others_have, lexicon))
+                ),
+                None,
+            )
+            if unit is None:
+                continue
+            flags.append(flag)
+            evidence[flag.id] = _evidence(rule, units[unit], clauses, lexicon)
+            break
+    return flags, evidence
+
+
+def _persons_fit(
+    rule: _Rule, unit: list[_Clause], others_have: set[str], lexicon: _Lexicon
+) -> bool:
+    """Whether the rule's mentions speak of the writer, or of someone else who also has
+    what the rule says they need."""
+    persons = {
+        mention.person
+        for clause in unit
+        for mention in clause.mentions
+        if mention.concepts(lexicon) & rule.clause
+    }
+    return "self" in persons or bool(rule.others_need & others_have)
+
+
+def _concepts(clauses: list[_Clause], lexicon: _Lexicon, contexts: tuple[str, ...]) -> set[str]:
+    return {
+        name
+        for clause in clauses
+        for mention in clause.mentions
+        if mention.context in contexts
+        for name in mention.concepts(lexicon)
+    }
+
+
+def _evidence(
+    rule: _Rule, unit: list[_Clause], clauses: list[_Clause], lexicon: _Lexicon
+) -> list[Finding]:
+    """The findings that made a rule hold, for ``--explain``."""
+    chosen = []
+    for clause in clauses:
+        wanted = (rule.clause if clause in unit else frozenset()) | rule.anywhere
+        for mention in clause.mentions:
+            for finding in mention.findings(lexicon):
+                if finding.concept in wanted and finding.context in ("", "past"):
+                    chosen.append(finding)
+    return chosen
 
 
 # ------------------------------------------------------------------------- advising
@@ -710,7 +1224,7 @@ def emergency_advice(region: str | None) -> str:
     Raises RegionError (a ValueError) for a region code not in :data:`REGIONS`.
     """
     code = check_region(region)
-    regions = _default_regions()
+    regions = _flag_data().regions
     if code is None:
         groups: dict[tuple[str, str | None], list[_Region]] = {}
         for entry in regions.values():
@@ -728,167 +1242,12 @@ def emergency_advice(region: str | None) -> str:
     return line + "."
 
 
-# ------------------------------------------------------------------------- gates
-
-
-def required_literals(expanded: str, ordinary: str = "") -> list[str] | None:
-    """Literal strings of which every match of the regex contains at least one.
-
-    None when no such set exists (the pattern can match without any fixed text). Runs
-    over the regex's parse tree: a run of parts with a small finite set of spellings is
-    spelt out in full ("woke up", "wakes me up"); a sequence needs what its most
-    selective part needs; an alternation needs one of what each branch needs. Of the
-    parts a sequence needs, the one whose literals occur least in ``ordinary`` text is
-    chosen, so that a gate is seldom opened by everyday words ("back", "pain").
-    """
-    from re import _parser  # type: ignore[attr-defined]
-
-    found = _Literals(_parser, ordinary).required(_parser.parse(expanded, re.MULTILINE))
-    return sorted(found) if found else None
-
-
-class _Literals:
-    """Required and exact literal sets of a parsed regex (see :func:`required_literals`)."""
-
-    LIMIT = 64  # the most spellings a part may have and still be spelt out
-
-    def __init__(self, parser: Any, ordinary: str = "") -> None:
-        self.p = parser
-        self.ordinary = ordinary
-
-    def exact(self, items: Any) -> set[str] | None:
-        """Every string the sequence can match, if they are few; else None."""
-        product = {""}
-        for item in items:
-            spellings = self._exact_item(item)
-            if spellings is None or len(product) * len(spellings) > self.LIMIT:
-                return None
-            product = {a + b for a in product for b in spellings}
-        return product
-
-    def _exact_item(self, item: Any) -> set[str] | None:
-        op, value = item
-        p = self.p
-        if op is p.LITERAL:
-            return {chr(value)}
-        if op in (p.AT, p.ASSERT, p.ASSERT_NOT):
-            return {""}  # zero width
-        if op is p.SUBPATTERN:
-            return self.exact(value[-1])
-        if op is p.BRANCH:
-            branches = [self.exact(branch) for branch in value[1]]
-            if any(b is None for b in branches):
-                return None
-            return set().union(*branches)  # type: ignore[arg-type]
-        if op is p.IN and all(kind is p.LITERAL for kind, _ in value):
-            return {chr(code) for _, code in value}
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT) and value[1] <= 2:
-            once = self.exact(value[2])
-            if once is None:
-                return None
-            options = {""} if value[0] == 0 else set()
-            if value[0] <= 1 <= value[1]:
-                options |= once
-            if value[1] == 2:
-                options |= {a + b for a in once for b in once}
-            return options if len(options) <= self.LIMIT else None
-        return None
-
-    def required(self, items: Any) -> set[str] | None:
-        """Strings of which every match holds one, as selective as can be found."""
-        whole = self.exact(items)
-        if whole is not None:
-            return None if "" in whole else whole
-        candidates: list[set[str]] = []
-        product = {""}
-        for item in items:
-            spellings = self._exact_item(item)
-            if spellings is not None and len(product) * len(spellings) <= self.LIMIT:
-                product = {a + b for a in product for b in spellings}
-                continue
-            candidates.append(product)
-            product = {""} if spellings is None else spellings
-            if spellings is None:
-                candidates.append(self._required_item(item) or {""})
-        candidates.append(product)
-        valid = [c for c in candidates if c and "" not in c]
-        if not valid:
-            return None
-
-        # The most selective: the fewest literals found in ordinary text, then the
-        # longest shortest literal, then the fewest literals.
-        def selectivity(need: set[str]) -> tuple[int, int, int]:
-            common = sum(literal in self.ordinary for literal in need)
-            return (-common, min(map(len, need)), -len(need))
-
-        return max(valid, key=selectivity)
-
-    def _required_item(self, item: Any) -> set[str] | None:
-        op, value = item
-        p = self.p
-        if op is p.SUBPATTERN:
-            return self.required(value[-1])
-        if op is p.BRANCH:
-            branches = [self.required(branch) for branch in value[1]]
-            if any(b is None for b in branches):
-                return None
-            return set().union(*branches)  # type: ignore[arg-type]
-        if op in (p.MAX_REPEAT, p.MIN_REPEAT) and value[0] >= 1:
-            return self.required(value[2])
-        return None
-
-
-def compute_gates(path: Path | None = None) -> dict[str, Any]:
-    """The gates file's content for the red-flag data file: each pattern's gate keyed
-    by the pattern's key, every literal that could let a flag fire (``any``, present
-    only when every pattern has a gate) and a checksum of the data file (``source``)."""
-    import json
-
-    source = Path(path) if path else _default_path()
-    # The bundled FAQ stands for what people ordinarily ask this tool.
-    faq = json.loads(source.with_name("faq.json").read_text("utf-8"))
-    texts = [e["question"] + ". " + e["answer"] + ". " + ". ".join(e["phrasings"]) for e in faq]
-    ordinary = "\n".join(_tidy(normalise(text)) for text in texts)
-    gates: dict[str, list[str]] = {}
-    firing: set[str] = set()
-    complete = True
-    for flag in _parse_flags(_read_document(source), source):
-        rule = _rule(flag)
-        for pattern in (*rule.patterns, *rule.unless, *(p for g in rule.together for p in g)):
-            literals = required_literals(pattern.source, ordinary)
-            if literals:
-                gates[pattern.key] = literals
-            else:
-                complete = complete and pattern in rule.unless
-        for pattern in rule.patterns:
-            firing.update(gates.get(pattern.key, ()))
-        if rule.together:
-            # every group must match, so the one least used in ordinary text will do
-            groups = [
-                {lit for p in group for lit in gates.get(p.key, ())} for group in rule.together
-            ]
-            firing.update(min(groups, key=lambda g: sum(lit in ordinary for lit in g)))
-    document: dict[str, Any] = {"source": zlib.crc32(source.read_bytes()), "patterns": gates}
-    if complete:
-        document["any"] = sorted(firing)
-    return document
-
-
-def generated_files(path: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The content of the two generated files, by name: the gates of every pattern, and
-    the shortcut literals (one string, quick to read)."""
-    document = compute_gates(path)
-    files = {GATES_FILE_NAME: {"source": document["source"], "patterns": document["patterns"]}}
-    if "any" in document:
-        shortcut = {"source": document["source"], "any": "\n".join(document["any"])}
-        files[SHORTCUT_FILE_NAME] = shortcut
-    return files
-
-
-if __name__ == "__main__":  # python -m psoas_cli.triage: rewrite the generated files
-    import json
-
-    for name, content in generated_files().items():
-        target = _default_path().with_name(name)
-        target.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", "utf-8")
-        print(f"wrote {target}")
+def emergency_numbers(region: str | None) -> list[dict[str, str | None]]:
+    """The emergency numbers of ``region``, or of every region, as records for programs."""
+    code = check_region(region)
+    regions = _flag_data().regions
+    chosen = [regions[code]] if code else list(regions.values())
+    return [
+        {"region": r.code, "name": r.name, "emergency": r.emergency, "urgent": r.urgent}
+        for r in chosen
+    ]
