@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from psoas_cli import render
 from psoas_cli.answers import Answer, answer_query
 from psoas_cli.dataset import Dataset
+from psoas_cli.errors import ExitCode
 from psoas_cli.matcher import (
     DEFAULT_MIN_SCORE,
     Index,
@@ -30,8 +31,6 @@ from psoas_cli.matcher import (
     similar_ids,
 )
 from psoas_cli.render import chat as chat_render
-
-EXIT_OK, EXIT_INTERRUPTED = 0, 130
 
 _WORD_COMMANDS = {
     "more": "more",
@@ -119,15 +118,15 @@ def run_chat(
             if command is None:
                 continue
             if command.name == "quit":
-                return EXIT_OK
+                return ExitCode.OK
             last = _handle(command, dataset, index, last, emergency_line, limit, min_score)
         except EOFError:
             if interactive:
                 chat_render.goodbye()
-            return EXIT_OK
+            return ExitCode.OK
         except KeyboardInterrupt:
             if not interactive:
-                return EXIT_INTERRUPTED
+                return ExitCode.INTERRUPTED
             chat_render.cancelled()
         sys.stdout.flush()
 

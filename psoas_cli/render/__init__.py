@@ -9,12 +9,14 @@ dataset prints as itself.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -65,16 +67,35 @@ def stdout_is_styled() -> bool:
 
 
 def _console(stream: TextIO | None = None, force_terminal: bool | None = None) -> Console:
-    from rich.console import Console
-
     stream = stream or sys.stdout
-    return Console(
+    return _console_type()(
         file=stream, highlight=False, emoji=False, markup=False, force_terminal=force_terminal
     )
 
 
+@cache
+def _console_type() -> type[Console]:
+    from rich.console import Console
+
+    class PsoasConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit with code 1 here; the CLI's exit path makes it 141.
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+    return PsoasConsole
+
+
 def write(text: str = "", stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(text + "\n")
+    """One line on stdout, or on ``stream``. A line that stderr cannot take is dropped:
+    a message that cannot be shown must not turn the command's outcome into a failure."""
+    stream = stream or sys.stdout
+    if stream is not sys.stderr:
+        stream.write(text + "\n")
+        return
+    try:
+        stream.write(text + "\n")
+    except OSError:
+        pass
 
 
 def error(message: str) -> None:
@@ -248,7 +269,7 @@ def _explain_table(match: Match) -> Any:
 
 
 def _explain_rows(match: Match) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for item in match.evidence:
         rows.append(
             (

@@ -1,0 +1,186 @@
+"""Fault injection: every way the world around psoas can fail, and what psoas does.
+
+Each test reproduces one failure of a fault-injection review (issue 10) through the
+installed ``psoas`` command in a new process: a reader that goes away, a full disk,
+closed standard streams, signals, oversized input, odd terminal widths and hostile
+text in a user's FAQ. The promise is always the same: the documented exit code, at
+most one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BUNDLED_ENTRIES = 12
+
+
+def _command() -> list[str]:
+    """The installed ``psoas`` script of this environment, else ``python -m psoas_cli``."""
+    script = Path(sys.executable).with_name("psoas")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "psoas_cli"]
+
+
+PSOAS = _command()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A plain environment: no terminal, no colour, a private cache, buffered output."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LC_ALL": "C.UTF-8",
+        "PSOAS_CACHE_DIR": str(tmp_path / "cache"),
+        "COLUMNS": "80",
+    }
+
+
+@pytest.fixture(scope="module")
+def big_faq(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A FAQ whose plain ``list`` is far more than a pipe holds (64 KiB on Linux)."""
+    path = tmp_path_factory.mktemp("big") / "big.json"
+    words = "about the hips, the psoas and the lower back when sitting all day at a desk"
+    rows = [{"question": f"Question {n} {words}?", "answer": "An answer."} for n in range(700)]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return path
+
+
+def psoas(*args: str, env: dict[str, str], **kwargs) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*PSOAS, *args], env=env, capture_output=True, timeout=60, **kwargs)
+
+
+def in_shell(redirection: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """psoas run by ``sh`` with a redirection such as ``>&-`` (stdout closed)."""
+    script = f'exec "$@" {redirection}'
+    return subprocess.run(
+        ["sh", "-c", script, "sh", *PSOAS, *args], env=env, capture_output=True, timeout=60
+    )
+
+
+# --------------------------------------------------------------------------- broken pipe
+
+EVERY_KIND_OF_OUTPUT = [
+    # buffered: the pipe fails at the last flush
+    ("", ["--version"]),
+    ("", ["list"]),
+    ("", ["ask", "--json", "psoas", "stretch"]),
+    # unbuffered: at the first write, inside the command (Typer made that exit 1)
+    ("1", ["--help"]),
+    ("1", ["list"]),
+    ("1", ["ask", "psoas", "stretch"]),
+    ("1", ["redflags"]),
+]
+
+
+@pytest.mark.parametrize(("unbuffered", "args"), EVERY_KIND_OF_OUTPUT, ids=str)
+def test_a_reader_gone_before_any_output_is_exit_141(env, unbuffered: str, args: list[str]):
+    env["PYTHONUNBUFFERED"] = unbuffered
+    process = subprocess.Popen(
+        [*PSOAS, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before anything is written
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 141, stderr
+    assert stderr == b""
+
+
+@pytest.mark.parametrize(("styled", "unbuffered"), [(False, ""), (False, "1"), (True, "")], ids=str)
+def test_a_reader_gone_during_the_output_is_exit_141(env, big_faq, styled, unbuffered: str):
+    """``psoas list --data big.json | head -1``: the pipe closes while psoas writes."""
+    env["PYTHONUNBUFFERED"] = unbuffered
+    if styled:
+        env["FORCE_COLOR"] = "1"
+    process = subprocess.Popen(
+        [*PSOAS, "list", "--data", str(big_faq)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline()  # one line read; psoas is blocked on a full pipe
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 141, stderr
+    assert stderr == b""
+
+
+def test_a_batch_whose_reader_leaves_stops_with_141(env, tmp_path: Path):
+    queries = tmp_path / "queries.txt"
+    queries.write_text("psoas stretch\n" * 2000, encoding="utf-8")
+    with queries.open("rb") as stdin:
+        process = subprocess.Popen(
+            [*PSOAS, "ask", "--batch"],
+            env=env,
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        assert json.loads(process.stdout.readline())["matches"]
+        process.stdout.close()
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 141, stderr
+    assert stderr == b""
+
+
+# --------------------------------------------------------------------------- full disk
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["list"], ["ask", "psoas"]], ids=str)
+def test_a_full_disk_is_exit_74_with_one_line(env, args: list[str]):
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [*PSOAS, *args], env=env, stdout=full, stderr=subprocess.PIPE, timeout=60
+        )
+    assert result.returncode == 74
+    assert result.stderr.decode() == "psoas: cannot write the output: No space left on device\n"
+
+
+# --------------------------------------------------------------------------- closed streams
+
+
+@pytest.mark.parametrize("args", [["--version"], ["list"], ["ask", "--json", "psoas"]], ids=str)
+def test_a_closed_stdout_is_exit_74_with_one_line(env, args: list[str]):
+    result = in_shell(">&-", *args, env=env)
+    assert result.returncode == 74
+    assert result.stderr.decode() == "psoas: cannot write the output: stdout is closed\n"
+
+
+def test_a_closed_stderr_leaves_success_a_success(env):
+    result = in_shell("2>&-", "list", env=env)
+    assert result.returncode == 0
+    assert len(result.stdout.decode().splitlines()) == BUNDLED_ENTRIES
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["show", "no-such-entry"], 1), (["ask", "--limit", "0", "psoas"], 2), (["ask", ""], 2)],
+    ids=str,
+)
+def test_with_stderr_closed_an_error_never_goes_to_stdout(env, args: list[str], code: int):
+    result = in_shell("2>&-", *args, env=env)
+    assert result.returncode == code
+    assert result.stdout == b""
+
+
+def test_a_closed_stdin_is_an_empty_query(env):
+    result = in_shell("<&-", "ask", "-", env=env)
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("psoas: empty query")
+    assert b"Traceback" not in result.stderr
+
+
+def test_a_usage_error_keeps_typers_message_and_exit_2(env):
+    result = psoas("ask", "--limit", "0", "psoas", env=env)
+    assert result.returncode == 2
+    assert b"Invalid value for '--limit'" in result.stderr
+    assert result.stdout == b""
