@@ -24,6 +24,7 @@ from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, output_failur
 
 if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset
+    from psoas_cli.index import Index
 
 
 class _Commands(TyperGroup):
@@ -147,15 +148,35 @@ def readable(text: str) -> str:
 
 
 def _read_query(words: list[str] | None) -> str:
+    from psoas_cli.limits import check_length, read_query
+
     text = " ".join(words or [])
-    if text.strip() == "-":
-        text = sys.stdin.read()
+    text = read_query(sys.stdin) if text.strip() == "-" else check_length(text)
     text = readable(text).strip()
     if not text:
         raise _usage_error(
             "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
         )
     return text
+
+
+def _answer_lines(dataset: "Dataset", index: "Index", limit: int, threshold: float) -> int:
+    """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
+    line of its own with the error, the batch goes on, and it ends with exit code 2."""
+    from psoas_cli import render
+    from psoas_cli.answers import answer_query
+    from psoas_cli.limits import QueryTooLong, read_lines
+
+    code = ExitCode.OK
+    for number, line in enumerate(read_lines(sys.stdin), start=1):
+        if line is None:
+            problem = QueryTooLong(f"line {number}", "not answered")
+            render.batch_error(number, str(problem))
+            code = ExitCode.USAGE
+            continue
+        reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
+        render.batch_line(render.answer_record(reply))
+    return code
 
 
 def _threshold(min_score: float | None) -> float:
@@ -218,10 +239,9 @@ def ask(
         text = "" if batch else _read_query(query)
         dataset, index = open_indexed(data, progress=render.indexing_progress)
     if batch:
-        for line in sys.stdin:
-            reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
-            render.batch_line(render.answer_record(reply))
-        return
+        with _user_errors():
+            code = _answer_lines(dataset, index, limit, threshold)
+        raise typer.Exit(code)
     styled = not json_output
     reply = answer_query(text, dataset, index, limit, threshold, highlight=styled)
     if json_output:

@@ -242,11 +242,40 @@ def test_markup_in_the_query_does_not_crash(run):
         assert "Traceback" not in result.output
 
 
-def test_a_100_kb_query_is_answered(run):
-    query = ("psoas stretch " + "lorem ipsum dolor " * 6000)[:100_000]
-    result = run("ask", "--json", query)
+def _query_of(length: int) -> str:
+    return ("psoas stretch " + "lorem ipsum dolor " * 600)[: length - 1] + "x"
+
+
+@pytest.mark.parametrize("via_stdin", [False, True], ids=["words", "stdin"])
+def test_a_query_of_10000_characters_is_answered(run, via_stdin: bool):
+    query = _query_of(10_000)
+    args = ["ask", "--json", "-"] if via_stdin else ["ask", "--json", query]
+    result = run(*args, input=query if via_stdin else None)
     assert result.exit_code in (0, 1)
-    assert json.loads(result.stdout)["query"] == query.strip()
+    assert json.loads(result.stdout)["query"] == query
+
+
+@pytest.mark.parametrize("via_stdin", [False, True], ids=["words", "stdin"])
+def test_a_query_over_10000_characters_is_a_usage_error(run, via_stdin: bool):
+    query = _query_of(10_001)
+    args = ["ask", "-"] if via_stdin else ["ask", query]
+    result = run(*args, input=query if via_stdin else None)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "psoas: the query is longer than 10,000 characters; ask a shorter question\n"
+    )
+
+
+def test_an_overlong_batch_line_gets_an_error_line_and_the_batch_goes_on(run):
+    lines = ["psoas stretch", _query_of(10_001), _query_of(10_000), "boat pose"]
+    result = run("ask", "--batch", input="\r\n".join(lines) + "\r\n")
+    assert result.exit_code == 2
+    documents = [json.loads(line) for line in result.stdout.splitlines()]
+    message = "line 2 is longer than 10,000 characters; not answered"
+    assert documents[1] == {"line": 2, "error": message}
+    assert [d.get("query") for d in documents] == [lines[0], None, lines[2], lines[3]]
+    assert result.stderr == f"psoas: {message}\n"
 
 
 def test_force_color_draws_with_rich_in_a_pipe(run):

@@ -184,3 +184,51 @@ def test_a_usage_error_keeps_typers_message_and_exit_2(env):
     assert result.returncode == 2
     assert b"Invalid value for '--limit'" in result.stderr
     assert result.stdout == b""
+
+
+# --------------------------------------------------------------------------- oversized input
+
+
+def test_an_endless_query_on_stdin_is_refused_at_the_bound(env):
+    """``psoas ask - < /dev/zero`` read without bound until a MemoryError."""
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(
+            [*PSOAS, "ask", "-"], env=env, stdin=zero, capture_output=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        "psoas: the query is longer than 10,000 characters; ask a shorter question\n"
+    )
+
+
+def _a_20_mb_line():
+    yield b"psoas stretch\n"
+    for _ in range(20):
+        yield b"lorem ipsum " * 87_382  # about 1 MB at a time, never all of it at once
+    yield b"\nboat pose\n"
+
+
+@pytest.mark.parametrize("command", [["ask", "--batch"], ["chat"]], ids=" ".join)
+def test_a_20_mb_line_is_refused_and_the_other_lines_answered(env, command: list[str]):
+    process = subprocess.Popen(
+        [*PSOAS, *command],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    assert process.stderr is not None
+    for chunk in _a_20_mb_line():
+        process.stdin.write(chunk)
+    process.stdin.close()
+    stdout, stderr = process.stdout.read().decode(), process.stderr.read().decode()
+    assert process.wait(timeout=60) == 2
+    assert stderr.count("\n") == 1 and "longer than 10,000 characters" in stderr
+    assert "Traceback" not in stderr
+    if command[0] == "ask":
+        documents = [json.loads(line) for line in stdout.splitlines()]
+        assert [d.get("query") for d in documents] == ["psoas stretch", None, "boat pose"]
+        assert documents[1]["line"] == 2
+    else:
+        assert "release-iliopsoas" in stdout and "Boat Pose" in stdout

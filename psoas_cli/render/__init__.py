@@ -380,6 +380,12 @@ def batch_line(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def batch_error(line_number: int, message: str) -> None:
+    """A batch line that was not answered: its own JSON line, and the message on stderr."""
+    error(message)
+    batch_line({"line": line_number, "error": message})
+
+
 # --- list, show, exercises, red flags -----------------------------------------------------
 
 
