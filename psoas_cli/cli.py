@@ -538,6 +538,7 @@ def cli(args: list[str] | None = None) -> int:
     (130), a reader that went away (141, silently) and output that cannot be written
     (74, one line on stderr).
     """
+    _bound_typers_width()
     try:
         return _run(args)
     except OutputClosed:
@@ -569,6 +570,21 @@ def _run(args: list[str] | None) -> int:
         _show_usage_error(error)  # a bad option or value: Typer's own message, exit 2
         return code
     return result if isinstance(result, int) else ExitCode.OK
+
+
+def _bound_typers_width() -> None:
+    """Keep Typer's help and usage errors within psoas's widths: drawn at ``COLUMNS``,
+    they are empty below 5 columns and 29 MB at a million. ``TERMINAL_WIDTH`` is
+    Typer's own setting for the width; one the user set is left alone."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if not columns.isdigit() or "TERMINAL_WIDTH" in os.environ:
+        return
+    from psoas_cli.render import MAX_WIDTH, MIN_WIDTH
+
+    if not MIN_WIDTH <= int(columns) <= MAX_WIDTH:
+        os.environ["TERMINAL_WIDTH"] = str(min(max(int(columns), MIN_WIDTH), MAX_WIDTH))
 
 
 def _show_usage_error(error: Exception) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 BUNDLED_ENTRIES = 12
+SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's bold and dim, left by NO_COLOR
 
 
 def _command() -> list[str]:
@@ -232,3 +234,46 @@ def test_a_20_mb_line_is_refused_and_the_other_lines_answered(env, command: list
         assert documents[1]["line"] == 2
     else:
         assert "release-iliopsoas" in stdout and "Boat Pose" in stdout
+
+
+# --------------------------------------------------------------------------- terminal widths
+
+RED_FLAG_QUERY = "back pain and I can't pee"
+EMERGENCY_UK = "In the UK, call 999 in an emergency"
+
+
+@pytest.mark.parametrize("columns", ["0", "1", "2", "3", "4", "29"])
+def test_the_warning_is_printed_plain_below_30_columns(run, columns: str):
+    """At COLUMNS=0..4 with FORCE_COLOR=1 Rich drew the warning as nothing at all."""
+    forced = {"COLUMNS": columns, "FORCE_COLOR": "1", "NO_COLOR": None}
+    result = run("ask", RED_FLAG_QUERY, "--region", "uk", env=forced)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("WARNING: GET MEDICAL HELP NOW\n- New trouble peeing")
+    assert EMERGENCY_UK in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_at_30_columns_the_warning_is_drawn_with_its_whole_heading(run):
+    forced = {"COLUMNS": "30", "FORCE_COLOR": "1", "NO_COLOR": "1"}
+    result = run("ask", RED_FLAG_QUERY, "--region", "uk", env=forced)
+    assert "⚠ Get medical help now" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", [["ask", "psoas", "stretch"], ["list"], ["redflags"]], ids=str)
+def test_a_huge_width_is_capped_at_200_columns(run, command: list[str]):
+    """COLUMNS=1000000 FORCE_COLOR=1 psoas ask psoas stretch wrote 300 MB."""
+    forced = {"COLUMNS": "1000000", "FORCE_COLOR": "1", "NO_COLOR": "1"}
+    result = run(*command, env=forced)
+    assert result.exit_code == 0
+    assert "╭" in result.stdout or "┏" in result.stdout  # still drawn by Rich
+    assert max(len(line) for line in SGR.sub("", result.stdout).splitlines()) <= 200
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("1000000", 200), ("0", 30)])
+def test_typers_help_keeps_within_the_same_widths(env, columns: str, widest: int):
+    env.update(COLUMNS=columns, FORCE_COLOR="1", NO_COLOR="1")
+    result = psoas("ask", "--help", env=env)
+    lines = SGR.sub("", result.stdout.decode()).splitlines()
+    assert result.returncode == 0
+    assert any("--limit" in line for line in lines)
+    assert max(len(line) for line in lines) <= widest

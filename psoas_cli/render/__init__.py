@@ -37,6 +37,12 @@ _C1_IN_JSON = re.compile(r"[\x7f-\x9f]")
 _QUERY_ECHO = 200
 #: Datasets at least this large show a progress bar while they are indexed.
 PROGRESS_FROM = 5000
+#: Narrower than this, output is plain text: a warning's heading ("⚠ Get medical help
+#: now") is cut short in its panel below 30 columns, and below 5 Rich draws nothing.
+MIN_WIDTH = 30
+#: Rich draws no wider than this, whatever COLUMNS says: at COLUMNS=1000000 each line
+#: of a panel would be a megabyte.
+MAX_WIDTH = 200
 
 
 def clean(text: str) -> str:
@@ -53,13 +59,28 @@ def short(text: str, limit: int = _QUERY_ECHO) -> str:
 
 
 def _styled(stream: TextIO) -> bool:
-    """Whether to draw with Rich: on a terminal, or when FORCE_COLOR asks for it."""
+    """Whether to draw with Rich: on a terminal, or when FORCE_COLOR asks for it, and
+    only if it is at least :data:`MIN_WIDTH` wide."""
     if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("TERM") == "dumb":
+        wanted = True
+    elif os.environ.get("TERM") == "dumb":
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    else:
+        isatty = getattr(stream, "isatty", None)
+        wanted = bool(isatty and isatty())
+    return wanted and _width(stream) >= MIN_WIDTH
+
+
+def _width(stream: TextIO) -> int:
+    """The width Rich would draw at: ``COLUMNS`` when it is a number (Rich's own rule),
+    else the terminal's, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def stdout_is_styled() -> bool:
@@ -68,8 +89,15 @@ def stdout_is_styled() -> bool:
 
 def _console(stream: TextIO | None = None, force_terminal: bool | None = None) -> Console:
     stream = stream or sys.stdout
+    # Left to Rich below the cap, so that a terminal resized meanwhile is followed.
+    width = MAX_WIDTH if _width(stream) > MAX_WIDTH else None
     return _console_type()(
-        file=stream, highlight=False, emoji=False, markup=False, force_terminal=force_terminal
+        file=stream,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        force_terminal=force_terminal,
     )
 
 
