@@ -277,3 +277,76 @@ def test_typers_help_keeps_within_the_same_widths(env, columns: str, widest: int
     assert result.returncode == 0
     assert any("--limit" in line for line in lines)
     assert max(len(line) for line in lines) <= widest
+
+
+# --------------------------------------------------------------------------- hostile text
+
+FORGED_QUESTION = "How do I descale a kettle?\nfake-id\tA forged question \u202edesrever\u2066"
+FORGED_ID = "kettle\tforged\u200f"
+RAW_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture
+def hostile_faq(tmp_path: Path) -> Path:
+    """A user's FAQ whose fields hold line ends, tabs, bidi controls and half a
+    surrogate pair (written as JSON's \\ud83d escape, as a file can hold it)."""
+    rows = [
+        {
+            "id": FORGED_ID,
+            "question": FORGED_QUESTION,
+            "answer": "Boil water\u2028and vinegar.\nRinse well. \ud83d",
+            "topics": ["kitchen\nforged"],
+        },
+        {"question": "How often should I oil my bike chain?", "answer": "Every 300 km."},
+    ]
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(rows), encoding="ascii")
+    return path
+
+
+@pytest.mark.parametrize("styled", [False, True], ids=["plain", "rich"])
+def test_list_prints_one_line_per_entry_whatever_the_question_holds(run, hostile_faq, styled):
+    forced = {"FORCE_COLOR": "1", "NO_COLOR": "1"} if styled else {}
+    result = run("list", "--data", str(hostile_faq), env=forced)
+    assert result.exit_code == 0
+    assert not RAW_HIDDEN.search(SGR.sub("", result.stdout))
+    if not styled:
+        lines = result.stdout.splitlines()  # splits at U+2028 and the like as well
+        assert len(lines) == 2
+        assert [line.count("\t") for line in lines] == [1, 1]  # id, tab, question
+        assert lines[0] == (
+            "kettle\\x09forged\\u200f\tHow do I descale a kettle?\\x0afake-id\\x09"
+            "A forged question \\u202edesrever\\u2066  [kitchen\\x0aforged]"
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ask", "descale", "kettle"], ["show", FORGED_ID], ["tip", "--seed", "1"]],
+    ids=lambda c: c[0],
+)
+def test_plain_output_escapes_line_ends_and_bidi_controls_in_every_field(
+    run, hostile_faq, command: list[str]
+):
+    result = run(*command, "--data", str(hostile_faq))
+    assert result.exit_code == 0
+    assert not RAW_HIDDEN.search(result.stdout)
+    assert "A forged question \\u202edesrever" in result.stdout
+    assert "\t" not in result.stdout
+    assert not any(line.startswith("fake-id") for line in result.stdout.splitlines())
+
+
+def test_json_keeps_the_fields_and_escapes_what_would_hide_text(run, hostile_faq):
+    result = run("list", "--json", "--data", str(hostile_faq))
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    assert json.loads(result.stdout)[0]["question"] == FORGED_QUESTION
+
+
+@pytest.mark.parametrize("args", [["show", FORGED_ID], ["ask", "--json", "descale", "kettle"]])
+def test_half_a_surrogate_pair_is_replaced_never_a_traceback(env, hostile_faq, args: list[str]):
+    result = psoas(*args, "--data", str(hostile_faq), env=env)
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")  # strict: every byte is UTF-8
+    assert "Rinse well. \ufffd" in (
+        json.loads(text)["matches"][0]["answer"] if "{" in text else text
+    )

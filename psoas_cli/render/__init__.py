@@ -32,8 +32,21 @@ DISCLAIMER = (
     "General information from a fixed FAQ, not medical advice. If you are worried, see a "
     "doctor; in an emergency call your local emergency number."
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_C1_IN_JSON = re.compile(r"[\x7f-\x9f]")
+#: Invisible characters that reorder or hide text, or break a line without being a
+#: line feed: the bidirectional marks, embeddings, overrides and isolates ("Trojan
+#: Source"), the zero-width space, word joiner and byte order mark, and the line and
+#: paragraph separators. (The zero-width joiners, needed by some scripts and emoji,
+#: are left alone.)
+_FORMAT = "\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+#: In a field: every C0 control (tab and line feed too: they would forge a column or
+#: a line), DEL, C1 and the format characters above.
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_FORMAT}]")
+#: In a block of text (an answer): the same, but tab and line feed are kept.
+_CONTROL_IN_BLOCK = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_FORMAT}]")
+#: Escaped in JSON too (as \u202e): a program reads them back, a person sees them.
+_HIDDEN_IN_JSON = re.compile(f"[\\x7f-\\x9f{_FORMAT}]")
+#: Half a UTF-16 pair on its own (JSON's "\ud83d"): no encoding can write it.
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 _QUERY_ECHO = 200
 #: Datasets at least this large show a progress bar while they are indexed.
 PROGRESS_FROM = 5000
@@ -46,8 +59,25 @@ MAX_WIDTH = 200
 
 
 def clean(text: str) -> str:
-    """Text safe to print: control characters and escape sequences shown, not obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One field (a question, an id, a topic) safe to print on one line: control and
+    format characters shown as escapes (``\\x1b``, ``\\x0a``, ``\\u202e``), not obeyed,
+    and half a surrogate pair as the replacement character."""
+    return _CONTROL.sub(_escape, _SURROGATE.sub("\ufffd", text))
+
+
+def clean_block(text: str) -> str:
+    """A block of text (an answer) safe to print: as :func:`clean`, but its line
+    breaks and tabs are kept; where it is printed, its lines are set apart."""
+    return _CONTROL_IN_BLOCK.sub(_escape, _SURROGATE.sub("\ufffd", text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _json_safe(text: str) -> str:
+    return _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", _SURROGATE.sub("\ufffd", text))
 
 
 def short(text: str, limit: int = _QUERY_ECHO) -> str:
@@ -137,14 +167,14 @@ def notice(message: str) -> None:
 
 
 def dump_json(document: Any) -> None:
-    """One JSON document on stdout; C1 control characters escaped too."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    write(_C1_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    """One JSON document on stdout; C1 controls and format characters escaped too, half
+    a surrogate pair replaced."""
+    write(_json_safe(json.dumps(document, ensure_ascii=False, indent=2)))
 
 
 def dump_json_line(document: Any, stream: TextIO | None = None) -> None:
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    (stream or sys.stdout).write(_C1_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    (stream or sys.stdout).write(_json_safe(text) + "\n")
 
 
 # --- overview ---------------------------------------------------------------------------
@@ -239,11 +269,17 @@ def _dim(text: str) -> Any:
     return Text(text, style="dim")
 
 
-def _highlighted(text: str, spans: Iterable[tuple[int, int]], style: str) -> Any:
+def _highlighted(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    style: str,
+    cleaner: Callable[[str], str] = clean,
+) -> Any:
     from rich.text import Text
 
-    shown = Text(clean(text))
-    if clean(text) == text:  # offsets still line up
+    cleaned = cleaner(text)
+    shown = Text(cleaned)
+    if cleaned == text:  # offsets still line up
         for start, end in spans:
             shown.stylize(style, start, end)
     return shown
@@ -263,7 +299,7 @@ def _matches_rich(
             f"{number}. ",
             _highlighted(match.entry.question, match.question_spans, "bold underline"),
         )
-        body = _highlighted(match.entry.answer, match.answer_spans, "bold cyan")
+        body = _highlighted(match.entry.answer, match.answer_spans, "bold cyan", clean_block)
         see_also = related.get(match.entry.id, [])
         if see_also:
             body.append("\n\nSee also: ", style="dim")
@@ -320,7 +356,7 @@ def _matches_plain(
     for number, match in enumerate(result.matches, start=first_number):
         entry = match.entry
         write(f"{number}. {clean(entry.question)} [{clean(entry.id)}, score {match.score:.0f}]")
-        for line in clean(entry.answer).splitlines():
+        for line in clean_block(entry.answer).splitlines():
             write(f"   {line}" if line.strip() else "")
         for other in related.get(entry.id, []):
             write(f"   See also: {clean(other.question)} ({clean(other.id)})")
@@ -424,8 +460,8 @@ def entry_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
 def entry_table(entries: Sequence[Entry]) -> None:
     if not stdout_is_styled():
         for entry in entries:
-            topics = f"  [{', '.join(entry.topics)}]" if entry.topics else ""
-            write(clean(f"{entry.id}\t{entry.question}{topics}"))
+            topics = f"  [{', '.join(clean(t) for t in entry.topics)}]" if entry.topics else ""
+            write(f"{clean(entry.id)}\t{clean(entry.question)}{topics}")
         return
     from rich.table import Table
     from rich.text import Text
@@ -453,7 +489,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
 def entry_full(entry: Entry, related: Sequence[Entry] = ()) -> None:
     if not stdout_is_styled():
         write(clean(entry.question))
-        write(clean(entry.answer))
+        write(clean_block(entry.answer))
         if entry.topics:
             write(f"Topics: {clean(', '.join(entry.topics))}")
         for other in related:
@@ -462,7 +498,7 @@ def entry_full(entry: Entry, related: Sequence[Entry] = ()) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
-    body = Text(clean(entry.answer))
+    body = Text(clean_block(entry.answer))
     if entry.topics:
         body.append(f"\n\nTopics: {clean(', '.join(entry.topics))}", style="dim")
     for other in related:
