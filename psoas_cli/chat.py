@@ -7,8 +7,9 @@ word after "show", so it is a question, not a command.
 
 Ctrl-C at the prompt drops the line and the session goes on, as in a shell; when
 stdin is not a terminal there is nobody to go on for, so it ends the session with
-exit code 130. End of input (Ctrl-D) and ``quit`` end it with 0. Line editing and
-history come from :mod:`readline` when stdin is a terminal; nothing is saved to disk.
+exit code 130. SIGTERM always ends it (exit code 143). End of input (Ctrl-D) and
+``quit`` end it with 0. Line editing and history come from :mod:`readline` when
+stdin is a terminal; nothing is saved to disk.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TextIO
 from psoas_cli import render
 from psoas_cli.answers import Answer, answer_query
 from psoas_cli.dataset import Dataset
-from psoas_cli.errors import ExitCode
+from psoas_cli.errors import ExitCode, Terminated
 from psoas_cli.limits import QueryTooLong, check_length, read_lines
 from psoas_cli.matcher import (
     DEFAULT_MIN_SCORE,
@@ -104,7 +105,8 @@ def run_chat(
     interactive: bool | None = None,
 ) -> int:
     """Answer lines until ``quit`` or end of input; the exit code: 0, 130 on Ctrl-C,
-    or 2 when a line longer than :data:`psoas_cli.limits.MAX_QUERY` was refused.
+    143 on SIGTERM, or 2 when a line longer than :data:`psoas_cli.limits.MAX_QUERY`
+    was refused.
 
     ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
     prompt and line editing, and makes Ctrl-C cancel a line instead of ending; piped
@@ -137,6 +139,10 @@ def run_chat(
             if interactive:
                 chat_render.goodbye()
             return code
+        except Terminated:  # SIGTERM ends even an interactive session
+            if interactive:
+                chat_render.goodbye()
+            return ExitCode.TERMINATED
         except KeyboardInterrupt:
             if not interactive:
                 return ExitCode.INTERRUPTED

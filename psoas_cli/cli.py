@@ -12,7 +12,7 @@ happened, and ``psoas_cli.__main__`` exits with it.
 # of what evaluating them from strings costs on every call (2.3 ms against 6.7 ms).
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from psoas_cli import __version__
-from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, output_failure
+from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, Terminated, output_failure
 
 if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset
@@ -535,12 +535,13 @@ def cli(args: list[str] | None = None) -> int:
     """Run one psoas command (``args``, else the process's own) and return its exit code.
 
     Every way out ends here: a command's own code, Typer's usage errors (2), Ctrl-C
-    (130), a reader that went away (141, silently) and output that cannot be written
-    (74, one line on stderr).
+    (130), SIGTERM (143, after the same clean-up as Ctrl-C), a reader that went away
+    (141, silently) and output that cannot be written (74, one line on stderr).
     """
     _bound_typers_width()
+    terminated = _stop_on_sigterm()
     try:
-        return _run(args)
+        code = _run(args)
     except OutputClosed:
         return ExitCode.BROKEN_PIPE
     except OSError as error:
@@ -548,7 +549,25 @@ def cli(args: list[str] | None = None) -> int:
             raise
         return output_failure(error)
     except KeyboardInterrupt:
-        return ExitCode.INTERRUPTED
+        code = ExitCode.INTERRUPTED
+    # Typer and the routine report any interruption as 130; SIGTERM is told apart here.
+    return ExitCode.TERMINATED if terminated() else code
+
+
+def _stop_on_sigterm() -> Callable[[], bool]:
+    """Make SIGTERM stop psoas as Ctrl-C does (the routine restores the cursor, the
+    indexing child is stopped), and tell afterwards whether it came."""
+    import signal
+
+    received: list[int] = []
+
+    def on_sigterm(number: int, frame: object) -> None:
+        received.append(number)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends psoas at once
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    return lambda: bool(received)
 
 
 def _run(args: list[str] | None) -> int:

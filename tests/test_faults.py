@@ -350,3 +350,84 @@ def test_half_a_surrogate_pair_is_replaced_never_a_traceback(env, hostile_faq, a
     assert "Rinse well. \ufffd" in (
         json.loads(text)["matches"][0]["answer"] if "{" in text else text
     )
+
+
+# --------------------------------------------------------------------------- signals
+
+HIDE_CURSOR, SHOW_CURSOR = b"\x1b[?25l", b"\x1b[?25h"
+
+
+def _read_until(fd: int, wanted: bytes, seen: bytearray, seconds: float = 30) -> bool:
+    """Read a pseudo-terminal into ``seen`` until ``wanted`` shows (True) or it closes."""
+    import select
+    import time
+
+    deadline = time.monotonic() + seconds
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the other side closed
+            return False
+        if not chunk:
+            return False
+        seen += chunk
+    return wanted in seen
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_the_guide_restores_the_cursor(env, signal_name: str, code: int):
+    """SIGTERM left the cursor hidden on a terminal; now it cleans up as Ctrl-C does."""
+    import signal
+    import termios
+
+    controller, terminal = os.openpty()
+    termios.tcsetwinsize(terminal, (24, 80))
+    env.pop("COLUMNS")  # the terminal's own width
+    env["TERM"] = "xterm-256color"
+    process = subprocess.Popen(
+        [*PSOAS, "exercises", "--guide", "--hold", "60"],
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        assert _read_until(controller, HIDE_CURSOR, seen), bytes(seen)
+        process.send_signal(getattr(signal, signal_name))
+        _read_until(controller, b"\x00never", seen)  # everything, to the end
+        assert process.wait(timeout=30) == code
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    after = bytes(seen[seen.index(HIDE_CURSOR) :])
+    assert SHOW_CURSOR in after
+    assert b"Stopped after 0 of" in after
+    assert b"Traceback" not in seen
+
+
+def test_sigterm_ends_a_session_quietly_with_143(env):
+    import signal
+
+    process = subprocess.Popen(
+        [*PSOAS, "chat"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(b"psoas stretch\n")
+    process.stdin.flush()
+    assert process.stdout.readline()  # answering: the session is under way
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 143
+    assert b"Traceback" not in stderr
