@@ -318,6 +318,28 @@ def test_eval_reports_the_figures_and_the_misses(run, tmp_path: Path, bundled):
     assert "overall  0.750" in text and "expected hip-to-back-muscle" in text
 
 
+@pytest.mark.parametrize(
+    ("relevant", "absent", "present"),
+    [
+        (["release-iliopsoas"], ["declined"], ["top1", "top3", "mrr"]),
+        ([], ["top1", "top3", "mrr"], ["declined"]),
+    ],
+    ids=["nothing to decline", "nothing to answer"],
+)
+def test_eval_says_n_a_for_a_figure_with_nothing_to_measure(
+    run, tmp_path: Path, relevant: list[str], absent: list[str], present: list[str]
+):
+    path = tmp_path / "queries.jsonl"
+    path.write_text(json.dumps({"query": "boat pose", "relevant": relevant}), encoding="utf-8")
+    document = json.loads(run("eval", "--json", str(path)).stdout)
+    assert [document[name] for name in absent] == [None] * len(absent)
+    assert all(isinstance(document[name], float) for name in present)
+    labels = {"top1": "top-1   ", "top3": "top-3   ", "mrr": "MRR     ", "declined": "declined"}
+    text = run("eval", str(path)).stdout
+    assert all(f"{labels[name]} n/a" in text for name in absent)
+    assert not any(f"{labels[name]} n/a" in text for name in present)
+
+
 def test_eval_with_a_broken_file_exits_2(run, tmp_path: Path):
     path = tmp_path / "queries.jsonl"
     path.write_text('{"query": "x", "relevant": []}\nnot json\n', encoding="utf-8")

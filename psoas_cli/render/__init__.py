@@ -599,14 +599,15 @@ def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
 
 
 def eval_record(report: Report) -> dict[str, Any]:
+    """``eval --json``; a share with nothing to measure (no query to decline) is null."""
     return {
         "queries": report.queries,
         "in_scope": report.in_scope,
         "off_topic": report.off_topic,
-        "top1": round(report.top1, 4),
-        "top3": round(report.top3, 4),
-        "mrr": round(report.mrr, 4),
-        "declined": round(report.declined, 4),
+        "top1": _rounded(report.top1),
+        "top3": _rounded(report.top3),
+        "mrr": _rounded(report.mrr),
+        "declined": _rounded(report.declined),
         "overall": round(report.overall, 4),
         "misses": [
             {"query": m.query, "expected": list(m.expected), "got": m.got} for m in report.misses
@@ -614,12 +615,20 @@ def eval_record(report: Report) -> dict[str, Any]:
     }
 
 
+def _rounded(share: float | None) -> float | None:
+    return None if share is None else round(share, 4)
+
+
+def _figure(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:.3f}"
+
+
 def eval_report(report: Report) -> None:
     write(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
-    write(f"top-1    {report.top1:.3f}")
-    write(f"top-3    {report.top3:.3f}")
-    write(f"MRR      {report.mrr:.3f}")
-    write(f"declined {report.declined:.3f}")
+    write(f"top-1    {_figure(report.top1)}")
+    write(f"top-3    {_figure(report.top3)}")
+    write(f"MRR      {_figure(report.mrr)}")
+    write(f"declined {_figure(report.declined)}")
     write(f"overall  {report.overall:.3f}")
     if report.misses:
         write()
