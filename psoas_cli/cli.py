@@ -162,7 +162,8 @@ def _read_query(words: list[str] | None) -> str:
 
 def _answer_lines(dataset: "Dataset", index: "Index", limit: int, threshold: float) -> int:
     """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
-    line of its own with the error, the batch goes on, and it ends with exit code 2."""
+    line of its own with the error, the batch goes on, and it ends with exit code 2
+    (at once if the line is endless: see :data:`psoas_cli.limits.MAX_SKIPPED`)."""
     from psoas_cli import render
     from psoas_cli.answers import answer_query
     from psoas_cli.limits import QueryTooLong, read_lines
@@ -432,7 +433,10 @@ def chat(
         threshold = _threshold(min_score)
         emergency_line = emergency_advice(region)
         dataset, index = open_indexed(data, progress=render.indexing_progress)
-    code = run_chat(dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold)
+    with _user_errors():  # stdin that cannot be read, or an endless line
+        code = run_chat(
+            dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold
+        )
     if code:
         raise typer.Exit(code)
 

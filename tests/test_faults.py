@@ -203,6 +203,21 @@ def test_an_endless_query_on_stdin_is_refused_at_the_bound(env):
     )
 
 
+@pytest.mark.parametrize("command", [["ask", "--batch"], ["chat"]], ids=" ".join)
+def test_an_endless_line_stops_the_reading_with_exit_2(env, command: list[str]):
+    """An overlong line is read past so the next ones are answered, but not forever."""
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run(
+            [*PSOAS, *command], env=env, stdin=zero, capture_output=True, timeout=60
+        )
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [
+        f"psoas: {'line 1' if command[0] == 'ask' else 'the line'} is longer than 10,000 "
+        "characters; not answered",
+        "psoas: line 1 goes on for more than 32 MiB; stopped reading",
+    ]
+
+
 def _a_20_mb_line():
     yield b"psoas stretch\n"
     for _ in range(20):
