@@ -1,10 +1,11 @@
 """Fault injection: every way the world around psoas can fail, and what psoas does.
 
-Each test reproduces one failure of a fault-injection review (issue 10) through the
-installed ``psoas`` command in a new process: a reader that goes away, a full disk,
-closed standard streams, signals, oversized input, odd terminal widths and hostile
-text in a user's FAQ. The promise is always the same: the documented exit code, at
-most one line on stderr, never a traceback.
+Each test reproduces one failure of a fault-injection review (issue 10): a reader
+that goes away, a full disk, closed standard streams, signals, oversized input, odd
+terminal widths and hostile text in a user's FAQ. Where the fault is in the process
+and its streams, the installed ``psoas`` command runs in a new process; where only
+what is printed matters, in-process. The promise is always the same: the documented
+exit code, at most one line on stderr per failure, never a traceback.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def big_faq(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A FAQ whose plain ``list`` is far more than a pipe holds (64 KiB on Linux)."""
+    """A FAQ whose plain ``list`` (90 KB) is more than a pipe holds (64 KiB on Linux)."""
     path = tmp_path_factory.mktemp("big") / "big.json"
     words = "about the hips, the psoas and the lower back when sitting all day at a desk"
     rows = [{"question": f"Question {n} {words}?", "answer": "An answer."} for n in range(700)]
