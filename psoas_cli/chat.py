@@ -7,8 +7,9 @@ word after "show", so it is a question, not a command.
 
 Ctrl-C at the prompt drops the line and the session goes on, as in a shell; when
 stdin is not a terminal there is nobody to go on for, so it ends the session with
-exit code 130. End of input (Ctrl-D) and ``quit`` end it with 0. Line editing and
-history come from :mod:`readline` when stdin is a terminal; nothing is saved to disk.
+exit code 130. SIGTERM always ends it (exit code 143). End of input (Ctrl-D) and
+``quit`` end it with 0. Line editing and history come from :mod:`readline` when
+stdin is a terminal; nothing is saved to disk.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import builtins
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TextIO
 
 from psoas_cli import render
 from psoas_cli.answers import Answer, answer_query
 from psoas_cli.dataset import Dataset
+from psoas_cli.errors import ExitCode, Terminated
+from psoas_cli.limits import QueryTooLong, check_length, read_lines
 from psoas_cli.matcher import (
     DEFAULT_MIN_SCORE,
     Index,
@@ -31,7 +35,8 @@ from psoas_cli.matcher import (
 )
 from psoas_cli.render import chat as chat_render
 
-EXIT_OK, EXIT_INTERRUPTED = 0, 130
+#: how a refused line is named, and what becomes of it
+LONG_LINE = ("the line", "not answered")
 
 _WORD_COMMANDS = {
     "more": "more",
@@ -99,7 +104,9 @@ def run_chat(
     min_score: float = DEFAULT_MIN_SCORE,
     interactive: bool | None = None,
 ) -> int:
-    """Answer lines until ``quit`` or end of input; the exit code (0, or 130 on Ctrl-C).
+    """Answer lines until ``quit`` or end of input; the exit code: 0, 130 on Ctrl-C,
+    143 on SIGTERM, or 2 when a line longer than :data:`psoas_cli.limits.MAX_QUERY`
+    was refused.
 
     ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
     prompt and line editing, and makes Ctrl-C cancel a line instead of ending; piped
@@ -107,29 +114,57 @@ def run_chat(
     """
     if interactive is None:
         interactive = _stdin_is_terminal()
-    if interactive and read_line is builtins.input:
-        enable_line_editing()
+    if read_line is builtins.input:
+        if interactive:
+            enable_line_editing()
+        else:  # piped in: never more than the bound of a line in memory
+            read_line = _bounded_reader(sys.stdin)
     prompt = chat_render.PROMPT if interactive else ""
     if interactive:
         chat_render.welcome()
     last: LastQuestion | None = None
+    code = ExitCode.OK
     while True:
         try:
-            command = parse_line(read_line(prompt))
+            command = parse_line(check_length(read_line(prompt), *LONG_LINE))
             if command is None:
                 continue
             if command.name == "quit":
-                return EXIT_OK
+                return code
             last = _handle(command, dataset, index, last, emergency_line, limit, min_score)
+        except QueryTooLong as problem:  # that line is refused; the session goes on
+            render.error(str(problem))
+            code = ExitCode.USAGE
         except EOFError:
             if interactive:
                 chat_render.goodbye()
-            return EXIT_OK
+            return code
+        except Terminated:  # SIGTERM ends even an interactive session
+            if interactive:
+                chat_render.goodbye()
+            return ExitCode.TERMINATED
         except KeyboardInterrupt:
             if not interactive:
-                return EXIT_INTERRUPTED
+                return ExitCode.INTERRUPTED
             chat_render.cancelled()
         sys.stdout.flush()
+
+
+def _bounded_reader(stream: TextIO) -> Callable[[str], str]:
+    """A ``read_line`` like ``input`` on a pipe, but an overlong line is read past
+    (and refused) without being held."""
+    lines = read_lines(stream)
+
+    def read_line(prompt: str) -> str:
+        try:
+            line = next(lines)
+        except StopIteration:
+            raise EOFError from None
+        if line is None:
+            raise QueryTooLong(*LONG_LINE)
+        return line
+
+    return read_line
 
 
 def _handle(

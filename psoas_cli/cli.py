@@ -2,8 +2,9 @@
 
 Every command is thin. Errors a user can cause (a bad data file, an empty query, an
 unknown region) are raised by the core as its own exception types and turned here
-into one line on stderr and an exit code: 0 answered, 1 nothing confident or not
-found, 2 usage error or unusable data file, 130 interrupted.
+into one line on stderr and an exit code. :func:`cli` is the one way out of every
+command: it returns the exit code (:class:`psoas_cli.errors.ExitCode`), whatever
+happened, and ``psoas_cli.__main__`` exits with it.
 """
 
 # No ``from __future__ import annotations`` in this module: Typer reads every
@@ -11,26 +12,47 @@ found, 2 usage error or unusable data file, 130 interrupted.
 # of what evaluating them from strings costs on every call (2.3 ms against 6.7 ms).
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from psoas_cli import __version__
+from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, Terminated, output_failure
 
 if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset
+    from psoas_cli.index import Index
+
+
+class _Commands(TyperGroup):
+    """Typer's command group, but a broken pipe leaves it as :class:`OutputClosed`:
+    Typer itself would turn it into exit code 1, which a script reads as "no answer".
+    Parsing is covered too, for what ``--help`` and ``-V`` print while it runs."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError as error:
+            raise OutputClosed from error
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as error:
+            raise OutputClosed from error
+
 
 app = typer.Typer(
     name="psoas",
+    cls=_Commands,
     help="Answers to questions about the psoas muscle, hip flexors and back pain, offline.",
     invoke_without_command=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-EXIT_NOT_FOUND, EXIT_USAGE, EXIT_CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_PIPE = 1, 2, 74, 130, 141
 
 DataOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads the annotation at run time
@@ -71,7 +93,7 @@ def _usage_error(message: str) -> Exception:
     return PsoasError(message)
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+def _fail(message: str, code: int = ExitCode.USAGE) -> NoReturn:
     from psoas_cli import render
 
     render.error(message)
@@ -126,15 +148,36 @@ def readable(text: str) -> str:
 
 
 def _read_query(words: list[str] | None) -> str:
+    from psoas_cli.limits import check_length, read_query
+
     text = " ".join(words or [])
-    if text.strip() == "-":
-        text = sys.stdin.read()
+    text = read_query(sys.stdin) if text.strip() == "-" else check_length(text)
     text = readable(text).strip()
     if not text:
         raise _usage_error(
             "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
         )
     return text
+
+
+def _answer_lines(dataset: "Dataset", index: "Index", limit: int, threshold: float) -> int:
+    """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
+    line of its own with the error, the batch goes on, and it ends with exit code 2
+    (at once if the line is endless: see :data:`psoas_cli.limits.MAX_SKIPPED`)."""
+    from psoas_cli import render
+    from psoas_cli.answers import answer_query
+    from psoas_cli.limits import QueryTooLong, read_lines
+
+    code = ExitCode.OK
+    for number, line in enumerate(read_lines(sys.stdin), start=1):
+        if line is None:
+            problem = QueryTooLong(f"line {number}", "not answered")
+            render.batch_error(number, str(problem))
+            code = ExitCode.USAGE
+            continue
+        reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
+        render.batch_line(render.answer_record(reply))
+    return code
 
 
 def _threshold(min_score: float | None) -> float:
@@ -197,10 +240,9 @@ def ask(
         text = "" if batch else _read_query(query)
         dataset, index = open_indexed(data, progress=render.indexing_progress)
     if batch:
-        for line in sys.stdin:
-            reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
-            render.batch_line(render.answer_record(reply))
-        return
+        with _user_errors():
+            code = _answer_lines(dataset, index, limit, threshold)
+        raise typer.Exit(code)
     styled = not json_output
     reply = answer_query(text, dataset, index, limit, threshold, highlight=styled)
     if json_output:
@@ -210,7 +252,7 @@ def ask(
         emergency_line = emergency_advice(region) if reply.flags else ""
         render.answer(reply, emergency_line=emergency_line, explain=explain)
     if not reply.answered:
-        raise typer.Exit(EXIT_NOT_FOUND)
+        raise typer.Exit(ExitCode.NOT_FOUND)
 
 
 @app.command("list")
@@ -246,7 +288,7 @@ def list_entries(
     if not entries:
         render.error(f"no entries with topic {render.short(topic or '', 60)!r}")
         render.notice(f"Topics: {', '.join(dataset.topics) or 'none'}")
-        raise typer.Exit(EXIT_NOT_FOUND)
+        raise typer.Exit(ExitCode.NOT_FOUND)
 
 
 @app.command()
@@ -273,7 +315,7 @@ def show(
     entry = dataset.get(entry_id.strip())
     if entry is None:
         render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
-        raise typer.Exit(EXIT_NOT_FOUND)
+        raise typer.Exit(ExitCode.NOT_FOUND)
     if json_output:
         render.dump_json(render.entry_record(entry))
     else:
@@ -359,7 +401,7 @@ def _guide(dataset: "Dataset", hold: int, rest: int, rounds: int, only: list[str
         plan = build_plan(dataset.exercises, hold=hold, rest=rest, rounds=rounds, only=only)
     summary = run_routine(plan, routine_view())
     if not summary.finished:
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(ExitCode.INTERRUPTED)
 
 
 @app.command()
@@ -391,7 +433,10 @@ def chat(
         threshold = _threshold(min_score)
         emergency_line = emergency_advice(region)
         dataset, index = open_indexed(data, progress=render.indexing_progress)
-    code = run_chat(dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold)
+    with _user_errors():  # stdin that cannot be read, or an endless line
+        code = run_chat(
+            dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold
+        )
     if code:
         raise typer.Exit(code)
 
@@ -490,48 +535,88 @@ def evaluate_queries(
         render.eval_report(report)
 
 
-def main() -> None:
-    """The ``psoas`` command."""
+def cli(args: list[str] | None = None) -> int:
+    """Run one psoas command (``args``, else the process's own) and return its exit code.
+
+    Every way out ends here: a command's own code, Typer's usage errors (2), Ctrl-C
+    (130), SIGTERM (143, after the same clean-up as Ctrl-C), a reader that went away
+    (141, silently) and output that cannot be written (74, one line on stderr).
+    """
+    _bound_typers_width()
+    terminated = _stop_on_sigterm()
+    try:
+        code = _run(args)
+    except OutputClosed:
+        return ExitCode.BROKEN_PIPE
+    except OSError as error:
+        if not isinstance(error, BrokenPipeError) and error.errno not in WRITE_ERRORS:
+            raise
+        return output_failure(error)
+    except KeyboardInterrupt:
+        code = ExitCode.INTERRUPTED
+    # Typer and the routine report any interruption as 130; SIGTERM is told apart here.
+    return ExitCode.TERMINATED if terminated() else code
+
+
+def _stop_on_sigterm() -> Callable[[], bool]:
+    """Make SIGTERM stop psoas as Ctrl-C does (the routine restores the cursor, the
+    indexing child is stopped), and tell afterwards whether it came."""
+    import signal
+
+    received: list[int] = []
+
+    def on_sigterm(number: int, frame: object) -> None:
+        received.append(number)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends psoas at once
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    return lambda: bool(received)
+
+
+def _run(args: list[str] | None) -> int:
+    try:
+        # Not standalone: Typer hands back the exit code, and the errors it would have
+        # ended the process on, instead of calling sys.exit itself.
+        result = app(args=args, standalone_mode=False)
+    except typer.Abort:
+        return ExitCode.INTERRUPTED
+    except SystemExit as done:
+        if isinstance(done.__context__, BrokenPipeError):  # Rich's way out (Typer's help)
+            return ExitCode.BROKEN_PIPE
+        # shell completion leaves this way
+        return done.code if isinstance(done.code, int) else int(done.code is not None)
+    except Exception as error:
+        code = getattr(error, "exit_code", None)
+        if not (isinstance(code, int) and hasattr(error, "show")):
+            raise
+        _show_usage_error(error)  # a bad option or value: Typer's own message, exit 2
+        return code
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+def _bound_typers_width() -> None:
+    """Keep Typer's help and usage errors within psoas's widths: drawn at ``COLUMNS``,
+    they are empty below 5 columns and 29 MB at a million. ``TERMINAL_WIDTH`` is
+    Typer's own setting for the width; one the user set is left alone."""
     import os
 
-    for stream in (sys.stdin, sys.stdout, sys.stderr):
-        # Bytes that are not UTF-8, in or out, become a replacement character, never
-        # a traceback.
-        if stream is not None and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-    if sys.stdout is None or sys.stdin is None:  # started with a standard stream closed
-        devnull = open(os.devnull, "r+", encoding="utf-8")  # noqa: SIM115
-        sys.stdin = sys.stdin or devnull
-        sys.stdout = sys.stdout or devnull
+    columns = os.environ.get("COLUMNS", "")
+    if not columns.isdigit() or "TERMINAL_WIDTH" in os.environ:
+        return
+    from psoas_cli.render import MAX_WIDTH, MIN_WIDTH
+
+    if not MIN_WIDTH <= int(columns) <= MAX_WIDTH:
+        os.environ["TERMINAL_WIDTH"] = str(min(max(int(columns), MIN_WIDTH), MAX_WIDTH))
+
+
+def _show_usage_error(error: Exception) -> None:
+    """Typer's message for a mistyped command line, in its boxed form."""
     try:
-        try:
-            app()
-        except SystemExit as done:
-            sys.stdout.flush()  # so that a closed pipe shows here, not at exit
-            sys.stderr.flush()
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-            # Everything is written and closed: the interpreter's own clean-up (freeing
-            # every object of Typer, Click and psoas) would only add to the wait.
-            os._exit(code)
-        finally:
-            sys.stdout.flush()
-    except KeyboardInterrupt:
-        sys.stderr.write("\n")
-        sys.exit(EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (``psoas list | head -1``): stop quietly, as a shell
-        # pipeline expects of a program the pipe signal would have ended.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_PIPE)
-    except OSError as error:
-        import errno
+        from typer import rich_utils
 
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
-            raise
-        sys.stderr.write(f"psoas: cannot write the output: {error.strerror}\n")
-        sys.exit(EXIT_CANNOT_WRITE)
-
-
-if __name__ == "__main__":
-    main()
+        rich_utils.rich_format_error(error)  # type: ignore[arg-type]
+    except ImportError:
+        error.show()  # type: ignore[attr-defined]
+    except (OSError, SystemExit):  # stderr is gone: the exit code still says it
+        pass

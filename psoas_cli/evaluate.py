@@ -31,13 +31,17 @@ class Miss:
 
 @dataclass(frozen=True)
 class Report:
+    """The figures of an evaluation. A share with nothing to measure is None, not 0:
+    top-1, top-3 and MRR when no query is to be answered, ``declined`` when none is to
+    be declined."""
+
     queries: int
     in_scope: int
     off_topic: int
-    top1: float
-    top3: float
-    mrr: float
-    declined: float
+    top1: float | None
+    top3: float | None
+    mrr: float | None
+    declined: float | None
     overall: float
     misses: tuple[Miss, ...]
 
@@ -107,15 +111,18 @@ def evaluate(
             declined += not got
             if got:
                 misses.append(Miss(row.query, (), top))
-    scope = max(in_scope, 1)
     return Report(
         queries=len(rows),
         in_scope=in_scope,
         off_topic=off_topic,
-        top1=top1 / scope,
-        top3=top3 / scope,
-        mrr=reciprocal / scope,
-        declined=declined / max(off_topic, 1),
+        top1=_share(top1, in_scope),
+        top3=_share(top3, in_scope),
+        mrr=_share(reciprocal, in_scope),
+        declined=_share(declined, off_topic),
         overall=(top1 + declined) / max(len(rows), 1),
         misses=tuple(misses),
     )
+
+
+def _share(count: float, out_of: int) -> float | None:
+    return count / out_of if out_of else None

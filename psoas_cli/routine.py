@@ -64,7 +64,8 @@ class RoutinePlan:
 
 @dataclass(frozen=True)
 class RoutineSummary:
-    """What was done: the CLI exits 130 when the routine did not finish (Ctrl-C)."""
+    """What was done: the CLI exits 130 when the routine did not finish (Ctrl-C), 143
+    when SIGTERM stopped it."""
 
     completed_holds: int
     total_holds: int
@@ -197,7 +198,8 @@ def build_plan(
 def run_routine(plan: RoutinePlan, view: RoutineView, clock: Clock | None = None) -> RoutineSummary:
     """Walk the plan in real time (or the clock's time), telling the view as it goes.
 
-    Ctrl-C (KeyboardInterrupt) stops the routine rather than the program: the summary
+    Ctrl-C (KeyboardInterrupt, and SIGTERM, which the CLI raises as one) stops the
+    routine rather than the program, and the view restores the cursor: the summary
     comes back with ``finished=False`` and counts only holds that ran their full time,
     so the CLI can show what was done and exit 130.
     """

@@ -12,6 +12,7 @@ import pytest
 from psoas_cli import chat
 from psoas_cli.chat import Command, enable_line_editing, parse_line, run_chat
 from psoas_cli.dataset import Dataset
+from psoas_cli.errors import Terminated
 from psoas_cli.matcher import Index, find_matches
 from psoas_cli.render import chat as chat_render
 from psoas_cli.store import open_indexed
@@ -200,6 +201,26 @@ def test_ctrl_c_while_answering_cancels_that_answer(
     out = capsys.readouterr().out
     assert code == 0
     assert "Cancelled." in out and "Type a question to get answers" in out
+
+
+@pytest.mark.parametrize("interactive", [True, False])
+def test_sigterm_ends_even_an_interactive_session_with_143(
+    indexed: tuple[Dataset, Index], capsys: pytest.CaptureFixture[str], interactive: bool
+) -> None:
+    code, script = _chat(indexed, [Terminated, "psoas stretch"], interactive=interactive)
+    assert code == 143
+    assert script.lines == ["psoas stretch"]  # nothing read after it
+    assert "Cancelled" not in capsys.readouterr().out
+
+
+def test_an_overlong_line_is_refused_and_the_session_goes_on_to_exit_2(
+    indexed: tuple[Dataset, Index], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = _chat(indexed, ["x" * 10_001, "psoas stretch"], interactive=True)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err == "psoas: the line is longer than 10,000 characters; not answered\n"
+    assert "release-iliopsoas" in captured.out
 
 
 def test_ctrl_c_ends_a_piped_session_with_130(

@@ -238,6 +238,13 @@ def test_chat_ends_at_end_of_input_with_0(run, ending: str):
     assert "release-iliopsoas" in result.stdout
 
 
+def test_chat_refuses_an_overlong_line_goes_on_and_exits_2(run):
+    result = run("chat", input="x" * 10_001 + "\npsoas stretch\n")
+    assert result.exit_code == 2
+    assert result.stderr == ("psoas: the line is longer than 10,000 characters; not answered\n")
+    assert "release-iliopsoas" in result.stdout
+
+
 def test_chat_with_no_input_exits_0_and_prints_nothing(run):
     result = run("chat", input="")
     assert result.exit_code == 0

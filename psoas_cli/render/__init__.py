@@ -9,12 +9,14 @@ dataset prints as itself.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -30,16 +32,52 @@ DISCLAIMER = (
     "General information from a fixed FAQ, not medical advice. If you are worried, see a "
     "doctor; in an emergency call your local emergency number."
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_C1_IN_JSON = re.compile(r"[\x7f-\x9f]")
+#: Invisible characters that reorder or hide text, or break a line without being a
+#: line feed: the bidirectional marks, embeddings, overrides and isolates ("Trojan
+#: Source"), the zero-width space, word joiner and byte order mark, and the line and
+#: paragraph separators. (The zero-width joiners, needed by some scripts and emoji,
+#: are left alone.)
+_FORMAT = "\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+#: In a field: every C0 control (tab and line feed too: they would forge a column or
+#: a line), DEL, C1 and the format characters above.
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_FORMAT}]")
+#: In a block of text (an answer): the same, but tab and line feed are kept.
+_CONTROL_IN_BLOCK = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_FORMAT}]")
+#: Escaped in JSON too (as \u202e): a program reads them back, a person sees them.
+_HIDDEN_IN_JSON = re.compile(f"[\\x7f-\\x9f{_FORMAT}]")
+#: Half a UTF-16 pair on its own (JSON's "\ud83d"): no encoding can write it.
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 _QUERY_ECHO = 200
 #: Datasets at least this large show a progress bar while they are indexed.
 PROGRESS_FROM = 5000
+#: Narrower than this, output is plain text: a warning's heading ("⚠ Get medical help
+#: now") is cut short in its panel below 30 columns, and below 5 Rich draws nothing.
+MIN_WIDTH = 30
+#: Rich draws no wider than this, whatever COLUMNS says: at COLUMNS=1000000 each line
+#: of a panel would be a megabyte.
+MAX_WIDTH = 200
 
 
 def clean(text: str) -> str:
-    """Text safe to print: control characters and escape sequences shown, not obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One field (a question, an id, a topic) safe to print on one line: control and
+    format characters shown as escapes (``\\x1b``, ``\\x0a``, ``\\u202e``), not obeyed,
+    and half a surrogate pair as the replacement character."""
+    return _CONTROL.sub(_escape, _SURROGATE.sub("\ufffd", text))
+
+
+def clean_block(text: str) -> str:
+    """A block of text (an answer) safe to print: as :func:`clean`, but its line
+    breaks and tabs are kept; where it is printed, its lines are set apart."""
+    return _CONTROL_IN_BLOCK.sub(_escape, _SURROGATE.sub("\ufffd", text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _json_safe(text: str) -> str:
+    return _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", _SURROGATE.sub("\ufffd", text))
 
 
 def short(text: str, limit: int = _QUERY_ECHO) -> str:
@@ -51,13 +89,28 @@ def short(text: str, limit: int = _QUERY_ECHO) -> str:
 
 
 def _styled(stream: TextIO) -> bool:
-    """Whether to draw with Rich: on a terminal, or when FORCE_COLOR asks for it."""
+    """Whether to draw with Rich: on a terminal, or when FORCE_COLOR asks for it, and
+    only if it is at least :data:`MIN_WIDTH` wide."""
     if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("TERM") == "dumb":
+        wanted = True
+    elif os.environ.get("TERM") == "dumb":
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    else:
+        isatty = getattr(stream, "isatty", None)
+        wanted = bool(isatty and isatty())
+    return wanted and _width(stream) >= MIN_WIDTH
+
+
+def _width(stream: TextIO) -> int:
+    """The width Rich would draw at: ``COLUMNS`` when it is a number (Rich's own rule),
+    else the terminal's, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit():
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def stdout_is_styled() -> bool:
@@ -65,16 +118,42 @@ def stdout_is_styled() -> bool:
 
 
 def _console(stream: TextIO | None = None, force_terminal: bool | None = None) -> Console:
-    from rich.console import Console
-
     stream = stream or sys.stdout
-    return Console(
-        file=stream, highlight=False, emoji=False, markup=False, force_terminal=force_terminal
+    # Left to Rich below the cap, so that a terminal resized meanwhile is followed.
+    width = MAX_WIDTH if _width(stream) > MAX_WIDTH else None
+    return _console_type()(
+        file=stream,
+        width=width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        force_terminal=force_terminal,
     )
 
 
+@cache
+def _console_type() -> type[Console]:
+    from rich.console import Console
+
+    class PsoasConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit with code 1 here; the CLI's exit path makes it 141.
+            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
+
+    return PsoasConsole
+
+
 def write(text: str = "", stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(text + "\n")
+    """One line on stdout, or on ``stream``. A line that stderr cannot take is dropped:
+    a message that cannot be shown must not turn the command's outcome into a failure."""
+    stream = stream or sys.stdout
+    if stream is not sys.stderr:
+        stream.write(text + "\n")
+        return
+    try:
+        stream.write(text + "\n")
+    except OSError:
+        pass
 
 
 def error(message: str) -> None:
@@ -88,14 +167,14 @@ def notice(message: str) -> None:
 
 
 def dump_json(document: Any) -> None:
-    """One JSON document on stdout; C1 control characters escaped too."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    write(_C1_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    """One JSON document on stdout; C1 controls and format characters escaped too, half
+    a surrogate pair replaced."""
+    write(_json_safe(json.dumps(document, ensure_ascii=False, indent=2)))
 
 
 def dump_json_line(document: Any, stream: TextIO | None = None) -> None:
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    (stream or sys.stdout).write(_C1_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    (stream or sys.stdout).write(_json_safe(text) + "\n")
 
 
 # --- overview ---------------------------------------------------------------------------
@@ -190,11 +269,17 @@ def _dim(text: str) -> Any:
     return Text(text, style="dim")
 
 
-def _highlighted(text: str, spans: Iterable[tuple[int, int]], style: str) -> Any:
+def _highlighted(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    style: str,
+    cleaner: Callable[[str], str] = clean,
+) -> Any:
     from rich.text import Text
 
-    shown = Text(clean(text))
-    if clean(text) == text:  # offsets still line up
+    cleaned = cleaner(text)
+    shown = Text(cleaned)
+    if cleaned == text:  # offsets still line up
         for start, end in spans:
             shown.stylize(style, start, end)
     return shown
@@ -214,7 +299,7 @@ def _matches_rich(
             f"{number}. ",
             _highlighted(match.entry.question, match.question_spans, "bold underline"),
         )
-        body = _highlighted(match.entry.answer, match.answer_spans, "bold cyan")
+        body = _highlighted(match.entry.answer, match.answer_spans, "bold cyan", clean_block)
         see_also = related.get(match.entry.id, [])
         if see_also:
             body.append("\n\nSee also: ", style="dim")
@@ -248,7 +333,7 @@ def _explain_table(match: Match) -> Any:
 
 
 def _explain_rows(match: Match) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for item in match.evidence:
         rows.append(
             (
@@ -271,7 +356,7 @@ def _matches_plain(
     for number, match in enumerate(result.matches, start=first_number):
         entry = match.entry
         write(f"{number}. {clean(entry.question)} [{clean(entry.id)}, score {match.score:.0f}]")
-        for line in clean(entry.answer).splitlines():
+        for line in clean_block(entry.answer).splitlines():
             write(f"   {line}" if line.strip() else "")
         for other in related.get(entry.id, []):
             write(f"   See also: {clean(other.question)} ({clean(other.id)})")
@@ -359,6 +444,12 @@ def batch_line(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+def batch_error(line_number: int, message: str) -> None:
+    """A batch line that was not answered: its own JSON line, and the message on stderr."""
+    error(message)
+    batch_line({"line": line_number, "error": message})
+
+
 # --- list, show, exercises, red flags -----------------------------------------------------
 
 
@@ -369,8 +460,8 @@ def entry_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
 def entry_table(entries: Sequence[Entry]) -> None:
     if not stdout_is_styled():
         for entry in entries:
-            topics = f"  [{', '.join(entry.topics)}]" if entry.topics else ""
-            write(clean(f"{entry.id}\t{entry.question}{topics}"))
+            topics = f"  [{', '.join(clean(t) for t in entry.topics)}]" if entry.topics else ""
+            write(f"{clean(entry.id)}\t{clean(entry.question)}{topics}")
         return
     from rich.table import Table
     from rich.text import Text
@@ -398,7 +489,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
 def entry_full(entry: Entry, related: Sequence[Entry] = ()) -> None:
     if not stdout_is_styled():
         write(clean(entry.question))
-        write(clean(entry.answer))
+        write(clean_block(entry.answer))
         if entry.topics:
             write(f"Topics: {clean(', '.join(entry.topics))}")
         for other in related:
@@ -407,7 +498,7 @@ def entry_full(entry: Entry, related: Sequence[Entry] = ()) -> None:
     from rich.panel import Panel
     from rich.text import Text
 
-    body = Text(clean(entry.answer))
+    body = Text(clean_block(entry.answer))
     if entry.topics:
         body.append(f"\n\nTopics: {clean(', '.join(entry.topics))}", style="dim")
     for other in related:
@@ -508,14 +599,15 @@ def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
 
 
 def eval_record(report: Report) -> dict[str, Any]:
+    """``eval --json``; a share with nothing to measure (no query to decline) is null."""
     return {
         "queries": report.queries,
         "in_scope": report.in_scope,
         "off_topic": report.off_topic,
-        "top1": round(report.top1, 4),
-        "top3": round(report.top3, 4),
-        "mrr": round(report.mrr, 4),
-        "declined": round(report.declined, 4),
+        "top1": _rounded(report.top1),
+        "top3": _rounded(report.top3),
+        "mrr": _rounded(report.mrr),
+        "declined": _rounded(report.declined),
         "overall": round(report.overall, 4),
         "misses": [
             {"query": m.query, "expected": list(m.expected), "got": m.got} for m in report.misses
@@ -523,12 +615,20 @@ def eval_record(report: Report) -> dict[str, Any]:
     }
 
 
+def _rounded(share: float | None) -> float | None:
+    return None if share is None else round(share, 4)
+
+
+def _figure(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:.3f}"
+
+
 def eval_report(report: Report) -> None:
     write(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
-    write(f"top-1    {report.top1:.3f}")
-    write(f"top-3    {report.top3:.3f}")
-    write(f"MRR      {report.mrr:.3f}")
-    write(f"declined {report.declined:.3f}")
+    write(f"top-1    {_figure(report.top1)}")
+    write(f"top-3    {_figure(report.top3)}")
+    write(f"MRR      {_figure(report.mrr)}")
+    write(f"declined {_figure(report.declined)}")
     write(f"overall  {report.overall:.3f}")
     if report.misses:
         write()

@@ -9,7 +9,10 @@ plain one flushes every line, so a log or a screen reader gets each step as it h
 from __future__ import annotations
 
 import math
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from psoas_cli.dataset import Exercise
@@ -173,7 +176,8 @@ class RichRoutineView:
         self._task = self._progress.add_task(
             step_label(step), total=step.seconds, left=_left(step.seconds)
         )
-        self._progress.start()
+        with _signals_held():
+            self._progress.start()
 
     def tick(self, step: RoutineStep, remaining: float) -> None:
         if self._progress is None or self._task is None:
@@ -201,8 +205,25 @@ class RichRoutineView:
 
     def _stop(self) -> None:
         if self._progress is not None:
-            self._progress.stop()
+            with _signals_held():
+                self._progress.stop()
         self._progress = self._task = None
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while Rich starts or stops a live bar, and deliver
+    them as soon as it is done: one that lands halfway (after the cursor is hidden,
+    before Rich has hooked the bar in) leaves Rich unable to stop it, with a
+    traceback and the cursor hidden."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _left(seconds: float) -> str:
