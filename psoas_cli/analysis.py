@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -50,29 +49,47 @@ def light_stem(word: str) -> str:
     """Strip common English endings so that inflections meet: plurals, -ing, -ed, -ness."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith(("sses", "ches", "shes", "xes", "zes")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
-            word = base
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if word.endswith("ness") and len(word) > 6:
-        word = word[:-4]
-    elif word.endswith("ly") and len(word) > 5:
-        word = word[:-2]
-    elif word.endswith("ssion"):
-        word = word[:-3]
+    word = _verb_stem(_singular(word))
+    word = _without_derivation(word)
     # A final e goes ("cause", "causes" -> "caus") unless the stem left would be a short
     # consonant-vowel-consonant word that means something else ("spine" is not "spin").
     if word.endswith("e") and len(word) > 3 and not _short_cvc(word[:-1]):
         word = word[:-1]
+    return word
+
+
+def _singular(word: str) -> str:
+    """ "injuries" -> "injury", "stretches" -> "stretch", "hips" -> "hip"; "stress",
+    "psoas"-like endings (-ss, -us, -is, -os) are no plurals."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        return word[:-1]
+    return word
+
+
+def _verb_stem(word: str) -> str:
+    """-ing and -ed off when a syllable is left ("stretching" -> "stretch", "sitting"
+    -> "sit"; "bed" and "sing" stay), with a doubled final consonant made single."""
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                return base[:-1]
+            return base
+    return word
+
+
+def _without_derivation(word: str) -> str:
+    """-ness, -ly and -ssion ("tightness", "slowly", "compression") off long words."""
+    if word.endswith("ness") and len(word) > 6:
+        return word[:-4]
+    if word.endswith("ly") and len(word) > 5:
+        return word[:-2]
+    if word.endswith("ssion"):
+        return word[:-3]
     return word
 
 
@@ -248,11 +265,20 @@ class Analyzer:
         return out
 
 
+def text_key(text: str) -> str:
+    """Text as a person compares it: case, runs of white space and the hyphens or
+    underscores between words make no difference ("Boat-Pose" is "boat pose")."""
+    return " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
+
+
 def concept_key(concept: str) -> str:
     return "_".join(normalise_word(w) for w in _WORD.findall(concept))
 
 
-def _strings(items: Iterable[object]) -> list[str]:
+def _strings(items: object) -> list[str]:
+    """The strings of a lexicon list (anything else in it, or a non-list, is ignored)."""
+    if not isinstance(items, list | tuple):
+        return []
     return [item for item in items if isinstance(item, str)]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from psoas_cli.analysis import text_key
 from psoas_cli.dataset import Dataset, DatasetError, read_text
 from psoas_cli.index import Index
 from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches
@@ -49,7 +50,9 @@ def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQu
     """
     known = None
     if dataset is not None:
-        known = {_key(e.id) for e in dataset.entries} | {_key(e.question) for e in dataset.entries}
+        known = {text_key(e.id) for e in dataset.entries} | {
+            text_key(e.question) for e in dataset.entries
+        }
     rows = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
@@ -64,17 +67,13 @@ def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQu
         relevant = record.get("relevant")
         if not isinstance(relevant, list) or not all(isinstance(r, str) for r in relevant):
             raise DatasetError(f"{where}: 'relevant' must be a list of ids or questions")
-        unknown = [r for r in relevant if known is not None and _key(r) not in known]
+        unknown = [r for r in relevant if known is not None and text_key(r) not in known]
         if unknown:
             raise DatasetError(f"{where}: no entry has the id or question {unknown[0]!r}")
         rows.append(LabelledQuery(record["query"], tuple(relevant)))
     if not rows:
         raise DatasetError(f"{path}: no labelled queries")
     return rows
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def evaluate(
@@ -90,9 +89,9 @@ def evaluate(
     misses = []
     for row in rows:
         result = find_matches(row.query, dataset, index, limit=limit, min_score=min_score)
-        got = [{_key(m.entry.id), _key(m.entry.question)} for m in result.matches]
+        got = [{text_key(m.entry.id), text_key(m.entry.question)} for m in result.matches]
         top = result.matches[0].entry.id if result.matches else None
-        wanted = {_key(item) for item in row.relevant}
+        wanted = {text_key(item) for item in row.relevant}
         if wanted:
             in_scope += 1
             ranks = [rank for rank, keys in enumerate(got) if keys & wanted]

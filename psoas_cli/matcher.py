@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
-from psoas_cli.analysis import Analyzer
+from psoas_cli.analysis import Analyzer, text_key
 from psoas_cli.dataset import Dataset, Entry
 from psoas_cli.index import FIELDS, Index
 
@@ -142,9 +142,9 @@ def analyse_query(query: str, index: Index) -> list[QueryTerm]:
         else:
             unknown.append((surface, token.term))
     merged: dict[str, QueryTerm] = {}
-    for term in known:
-        if term.term not in merged or merged[term.term].weight < term.weight:
-            merged[term.term] = term
+    for query_term in known:
+        if query_term.term not in merged or merged[query_term.term].weight < query_term.weight:
+            merged[query_term.term] = query_term
     # Each word the dataset has never seen asks for something no entry covers; several
     # of them in one long description are mostly its narrative, so their weight grows
     # with the square root of their number rather than with the number itself.
@@ -264,8 +264,10 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
     from rapidfuzz.distance import OSA
 
     allowed = 1 if len(word) <= _ONE_EDIT_UP_TO else 2
+    # Every candidate within reach is weighed (limit=None): a cut-off list would keep
+    # whichever tied candidates come first, and the choice would hang on their order.
     found = process.extract(
-        word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=allowed, limit=8
+        word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=allowed, limit=None
     )
     if len(word) <= 3:
         # In a short word one changed letter makes another word ("gun", "gut"); only a
@@ -277,7 +279,7 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
         found = [
             c
             for c in process.extract(
-                word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=2, limit=20
+                word, index.vocabulary_words(), scorer=OSA.distance, score_cutoff=2, limit=None
             )
             if sound_key(c[0]) == key
         ]
@@ -289,7 +291,9 @@ def _correct(index: Index, word: str) -> tuple[str, float] | None:
         prior = _TYPO_PRIOR * math.log1p(index.vocabulary.get(text, 0))
         return -_EDIT_COST * edits + prior + (_SAME_FIRST_LETTER if text[0] == word[0] else 0.0)
 
-    best, edits, _ = max(found, key=likelihood)
+    # equally likely candidates go to the first in alphabetical order, whatever the
+    # order of the vocabulary
+    best, edits, _ = min(found, key=lambda candidate: (-likelihood(candidate), candidate[0]))
     return best, 100.0 * (1.0 - edits / max(len(word), len(best)))
 
 
@@ -382,6 +386,25 @@ def _pairs(plist: Sequence[int], only: Collection[int] | None) -> Iterable[tuple
     return found
 
 
+class Evidence(NamedTuple):
+    """The best evidence an entry has for one query term."""
+
+    #: whether, and where, the entry has the term: the field's weight times the trust
+    #: in the match; coverage asks nothing more
+    coverage: float
+    #: how strongly: term count and field length (BM25), plus a share of a second field
+    rank: float
+    entry_term: str
+    field: str
+    via: str
+
+
+class _Scored(NamedTuple):
+    confidence: float
+    rank: float
+    document: int
+
+
 def find_matches(
     query: str,
     dataset: Dataset,
@@ -395,99 +418,171 @@ def find_matches(
     ``highlight`` also finds where the matched words are in each answer, for display.
     """
     query_terms = analyse_query(query, index)
-    total_weight = sum(t.weight for t in query_terms)
-    known_weight = sum(t.weight for t in query_terms if t.known)
-    unknown_weight = total_weight - known_weight
-    if not query_terms or total_weight <= 0:
+    if sum(t.weight for t in query_terms) <= 0:
         return SearchResult(query=query, matches=(), min_score=min_score)
+    evidence = gather_evidence(query_terms, index)
+    scored = _score(query_terms, evidence, dataset, index)
+    confident = [s for s in scored if s.confidence >= min_score]
+    ambiguous = _too_close_to_call(confident)
+    # When the first two are too close to call, both are shown rather than a guess.
+    shown = max(limit, 2) if ambiguous and limit > 0 else max(limit, 0)
 
-    # best evidence per (document, query term): (capped strength, rank strength, evidence)
-    best: dict[int, dict[str, tuple[float, float, str, str, str]]] = defaultdict(dict)
+    def to_match(item: _Scored, spans: bool) -> Match:
+        return _to_match(query_terms, evidence[item.document], item, dataset, index, spans)
+
+    matches = tuple(to_match(item, highlight) for item in confident[:shown])
+    # Declining: nothing clears the threshold, so the closest are offered instead.
+    closest = () if matches else tuple(to_match(item, False) for item in scored[:3])
+    return SearchResult(query, matches, closest, ambiguous, min_score)
+
+
+def gather_evidence(query_terms: list[QueryTerm], index: Index) -> dict[int, dict[str, Evidence]]:
+    """The candidates (entry numbers) and, for each, its best evidence per query term.
+
+    The candidates are the entries with a finding term (see :func:`_finding_terms`);
+    the other terms are looked up for those entries only.
+    """
+    evidence: dict[int, dict[str, Evidence]] = defaultdict(dict)
     finding = _finding_terms(query_terms, index)
     for qt in sorted(query_terms, key=lambda t: t.term not in finding):
-        only = None if qt.term in finding else best.keys()
+        only = None if qt.term in finding else evidence.keys()
         for term, trust, via in qt.expansions:
             for field_name in FIELDS:
                 plist = index.postings(field_name, term)
-                if not plist:
-                    continue
-                field_weight = FIELD_WEIGHT[field_name] * trust
-                for document, tf in _pairs(plist, only):
-                    strength = field_weight * _strength(index, field_name, tf, document)
-                    # Coverage asks only whether, and where, the entry has the term;
-                    # how often and in how long a text weighs in the ranking.
-                    present = field_weight
-                    current = best[document].get(qt.term)
-                    if current is None:
-                        best[document][qt.term] = (
-                            present,
-                            strength,
-                            term,
-                            field_name,
-                            via,
-                        )
-                    else:
-                        capped = max(current[0], present)
-                        rank = max(current[1], strength) + _SECOND_FIELD * min(current[1], strength)
-                        if strength > current[1]:
-                            best[document][qt.term] = (capped, rank, term, field_name, via)
-                        else:
-                            best[document][qt.term] = (capped, rank, *current[2:])
+                if plist:
+                    found = _Found(qt.term, term, field_name, via, FIELD_WEIGHT[field_name] * trust)
+                    _add_evidence(evidence, found, _pairs(plist, only), index)
+    return evidence
 
-    covered: list[tuple[float, float, int]] = []
-    for document, per_term in best.items():
-        got = sum(qt.weight * per_term[qt.term][0] for qt in query_terms if qt.term in per_term)
-        # What the dataset knows but this entry lacks counts less against it than what
-        # no entry knows: a paraphrase brings words from elsewhere in the FAQ; a
-        # question the FAQ cannot answer brings words it has never seen.
-        share = got / (got + KNOWN_MISSING * (known_weight - got) + unknown_weight)
-        rank = sum(qt.weight * per_term[qt.term][1] for qt in query_terms if qt.term in per_term)
-        covered.append((share, rank, document))
-    covered.sort(key=lambda item: (-item[0], -item[1]))
+
+class _Found(NamedTuple):
+    """Where one expansion of a query term occurs: its term, field and weight there."""
+
+    query_term: str
+    entry_term: str
+    field: str
+    via: str
+    weight: float
+
+
+def _add_evidence(
+    evidence: dict[int, dict[str, Evidence]],
+    found: _Found,
+    pairs: Iterable[tuple[int, int]],
+    index: Index,
+) -> None:
+    for document, tf in pairs:
+        strength = found.weight * _strength(index, found.field, tf, document)
+        per_term = evidence[document]
+        current = per_term.get(found.query_term)
+        if current is None:
+            per_term[found.query_term] = Evidence(
+                found.weight, strength, found.entry_term, found.field, found.via
+            )
+            continue
+        # A term found in a second field adds a share of the weaker strength; the
+        # stronger field is the one reported.
+        rank = max(current.rank, strength) + _SECOND_FIELD * min(current.rank, strength)
+        coverage = max(current.coverage, found.weight)
+        if strength > current.rank:
+            per_term[found.query_term] = Evidence(
+                coverage, rank, found.entry_term, found.field, found.via
+            )
+        else:
+            per_term[found.query_term] = current._replace(coverage=coverage, rank=rank)
+
+
+def _score(
+    query_terms: list[QueryTerm],
+    evidence: dict[int, dict[str, Evidence]],
+    dataset: Dataset,
+    index: Index,
+) -> list[_Scored]:
+    """Every candidate's confidence (0-100), best first."""
+    covered = _coverage(query_terms, evidence)
     # The reverse view, how much of the entry's question the query asks about, is
     # computed for the leading candidates only: it separates entries that cover the
     # query equally well ("psoas" is in many questions; one of them is about little else).
     candidates = covered[:_RERANK]
     expanded = {e[0]: e[1] for qt in query_terms for e in qt.expansions}
+    top_rank = max((item.rank for item in candidates), default=1.0) or 1.0
     scored = []
-    top_rank = max((rank for _, rank, _ in candidates), default=1.0) or 1.0
     for share, rank, document in candidates:
         reverse = _question_coverage(index, document, dataset.entries[document], expanded)
         confidence = 100.0 * share * (1.0 - REVERSE_WEIGHT + REVERSE_WEIGHT * reverse)
         # How strongly the entry matches (term counts, field lengths) trims the score of
         # all but the strongest, so the order shown is the order of the scores.
         confidence *= 1.0 - RANK_BLEND + RANK_BLEND * rank / top_rank
-        scored.append((confidence, rank, document))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        scored.append(_Scored(confidence, rank, document))
+    # the tie-break: equal confidence goes to the stronger match, then the earlier entry
+    scored.sort(key=lambda item: (-item.confidence, -item.rank, item.document))
+    return scored
 
-    def to_match(confidence: float, document: int, spans: bool = True) -> Match:
-        per_term = best[document]
-        evidence = []
+
+def _coverage(
+    query_terms: list[QueryTerm], evidence: dict[int, dict[str, Evidence]]
+) -> list[_Scored]:
+    """Each candidate's share of the query covered (as ``confidence``, 0-1) and its
+    ranking strength, best first."""
+    known_weight = sum(t.weight for t in query_terms if t.known)
+    unknown_weight = sum(t.weight for t in query_terms) - known_weight
+    covered = []
+    for document, per_term in evidence.items():
+        got = rank = 0.0
         for qt in query_terms:
-            if qt.term in per_term:
-                capped, _, term, field_name, via = per_term[qt.term]
-                evidence.append(
-                    TermEvidence(qt.word, qt.term, qt.weight, term, field_name, via, capped)
-                )
-            else:
-                evidence.append(TermEvidence(qt.word, qt.term, qt.weight, via=qt.via))
-        entry = dataset.entries[document]
-        terms = {e.entry_term for e in evidence if e.entry_term}
-        return Match(
-            entry,
-            round(confidence, 1),
-            tuple(evidence),
-            matched_spans(index.analyzer, entry.question, terms) if spans else (),
-            matched_spans(index.analyzer, entry.answer, terms) if spans else (),
-        )
+            found = per_term.get(qt.term)
+            if found is not None:
+                got += qt.weight * found.coverage
+                rank += qt.weight * found.rank
+        # What the dataset knows but this entry lacks counts less against it than what
+        # no entry knows: a paraphrase brings words from elsewhere in the FAQ; a
+        # question the FAQ cannot answer brings words it has never seen.
+        share = got / (got + KNOWN_MISSING * (known_weight - got) + unknown_weight)
+        covered.append(_Scored(share, rank, document))
+    covered.sort(key=lambda item: (-item.confidence, -item.rank))
+    return covered
 
-    confident = [(c, d) for c, _, d in scored if c >= min_score]
-    ambiguous = len(confident) >= 2 and confident[0][0] - confident[1][0] < AMBIGUOUS_WITHIN
-    # When the first two are too close to call, both are shown rather than a guess.
-    shown = max(limit, 2) if ambiguous and limit > 0 else max(limit, 0)
-    matches = tuple(to_match(c, d, highlight) for c, d in confident[:shown])
-    closest = () if matches else tuple(to_match(c, d, False) for c, _, d in scored[:3])
-    return SearchResult(query, matches, closest, ambiguous, min_score)
+
+def _too_close_to_call(confident: list[_Scored]) -> bool:
+    return (
+        len(confident) >= 2 and confident[0].confidence - confident[1].confidence < AMBIGUOUS_WITHIN
+    )
+
+
+def _to_match(
+    query_terms: list[QueryTerm],
+    per_term: dict[str, Evidence],
+    item: _Scored,
+    dataset: Dataset,
+    index: Index,
+    spans: bool,
+) -> Match:
+    evidence = []
+    for qt in query_terms:
+        found = per_term.get(qt.term)
+        if found is None:
+            evidence.append(TermEvidence(qt.word, qt.term, qt.weight, via=qt.via))
+        else:
+            evidence.append(
+                TermEvidence(
+                    qt.word,
+                    qt.term,
+                    qt.weight,
+                    found.entry_term,
+                    found.field,
+                    found.via,
+                    found.coverage,
+                )
+            )
+    entry = dataset.entries[item.document]
+    terms = {e.entry_term for e in evidence if e.entry_term}
+    return Match(
+        entry,
+        round(item.confidence, 1),
+        tuple(evidence),
+        matched_spans(index.analyzer, entry.question, terms) if spans else (),
+        matched_spans(index.analyzer, entry.answer, terms) if spans else (),
+    )
 
 
 def matched_spans(analyzer: Analyzer, text: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
@@ -528,22 +623,18 @@ def related_for_matches(
     """ "See also" entries for each answer: never one already shown, nor one offered
     under an earlier answer."""
     offered = {*offered, *(m.entry.id for m in matches)}
-    asked = {_same(m.entry.question) for m in matches}
+    asked = {text_key(m.entry.question) for m in matches}
     related = {}
     for match in matches:
-        found = []
+        found: list[Entry] = []
         for entry in related_entries(match.entry, dataset, index, offered, RELATED_POOL):
             # an entry that asks a question already on screen adds nothing to read
-            if len(found) < 2 and _same(entry.question) not in asked:
+            if len(found) < 2 and text_key(entry.question) not in asked:
                 found.append(entry)
                 offered.add(entry.id)
-                asked.add(_same(entry.question))
+                asked.add(text_key(entry.question))
         related[match.entry.id] = found
     return related
-
-
-def _same(question: str) -> str:
-    return " ".join(question.casefold().split())
 
 
 def _rank_related(entry: Entry, dataset: Dataset, index: Index) -> list[str]:
