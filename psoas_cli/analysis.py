@@ -117,21 +117,16 @@ class Analyzer:
         # phrase table: first stem -> [(stems, concept)], longest first
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.concepts: dict[str, tuple[str, ...]] = {}
-        synonyms = lexicon.get("synonyms", {})
-        assert isinstance(synonyms, dict)
-        for concept, words in synonyms.items():
+        asks = _mapping(lexicon.get("asks"))
+        for concept, words in [*_mapping(lexicon.get("synonyms")).items(), *asks.items()]:
             key = concept_key(concept)
-            self.concepts[key] = tuple(_strings(words))
+            self.concepts[key] = (*self.concepts.get(key, ()), *_strings(words))
             for phrase in [concept, *_strings(words)]:
-                stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
-                if stems:
-                    self._phrases.setdefault(stems[0], []).append((stems, key))
+                self._add_phrase(phrase, key)
         # Phrases that say nothing about the subject ("at the same time", "is there a
         # way to") are dropped whole, as a stop word is; they map to the empty concept.
         for phrase in _strings(lexicon.get("filler_phrases", ())):
-            stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
-            if stems:
-                self._phrases.setdefault(stems[0], []).append((stems, ""))
+            self._add_phrase(phrase, "")
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
         self.related: dict[str, list[tuple[str, float]]] = {}
@@ -142,13 +137,27 @@ class Analyzer:
                 for b in terms:
                     if a != b:
                         self.related.setdefault(a, []).append((b, float(group["weight"])))
+        #: what a question can ask for that an entry must cover to answer it (a cost, a dose)
+        self.asks = frozenset(concept_key(concept) for concept in asks)
+        #: the FAQ's own subject, one of which a query must name (empty: any query may)
+        self.subject = frozenset(map(self.term_of_phrase, _strings(lexicon.get("subject", ()))))
+        #: its conditions and exercises, enough when no other part of the body is named
+        topics = _strings(lexicon.get("subject_topics", ()))
+        self.subject_topics = frozenset(map(self.term_of_phrase, topics))
+        #: other parts of the body, named when a query about one is declined
+        elsewhere = _strings(lexicon.get("elsewhere", ()))
+        self.elsewhere = frozenset(map(self.term_of_phrase, elsewhere))
         #: every single word the lexicon knows, for typo correction
         self.lexicon_words = frozenset(
             normalise_word(w)
-            for words in self.concepts.values()
-            for phrase in words
+            for phrase in [*elsewhere, *(p for words in self.concepts.values() for p in words)]
             for w in _WORD.findall(phrase)
         )
+
+    def _add_phrase(self, phrase: str, concept: str) -> None:
+        stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
+        if stems:
+            self._phrases.setdefault(stems[0], []).append((stems, concept))
 
     def to_state(self) -> tuple[object, ...]:
         """The built tables as plain values that marshal can save."""
@@ -160,6 +169,10 @@ class Analyzer:
             self.concepts,
             self.related,
             self.lexicon_words,
+            self.asks,
+            self.subject,
+            self.subject_topics,
+            self.elsewhere,
         )
 
     @classmethod
@@ -174,6 +187,10 @@ class Analyzer:
             analyzer.concepts,
             analyzer.related,
             analyzer.lexicon_words,
+            analyzer.asks,
+            analyzer.subject,
+            analyzer.subject_topics,
+            analyzer.elsewhere,
         ) = state  # type: ignore[assignment]
         return analyzer
 
@@ -273,6 +290,10 @@ def text_key(text: str) -> str:
 
 def concept_key(concept: str) -> str:
     return "_".join(normalise_word(w) for w in _WORD.findall(concept))
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
 
 
 def _strings(items: object) -> list[str]:

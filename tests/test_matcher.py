@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 import psoas_cli.index as index_module
+from psoas_cli.analysis import general_analyzer
 from psoas_cli.dataset import Dataset, Entry, load_file
 from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matches, mend_words
 
 LABELLED = Path(__file__).parent / "data" / "queries.jsonl"
 #: The share of labelled queries that must be answered right (or declined when they
 #: should be) on the bundled FAQ.
-TARGET_OVERALL = 0.8
+TARGET_OVERALL = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -106,22 +107,26 @@ def test_scores_are_between_0_and_100_best_first(bundled, index):
     assert all(0 <= s <= 100 for s in scores)
 
 
-def test_close_top_two_are_both_shown(tmp_path: Path):
+def test_close_answers_that_read_the_query_differently_are_ambiguous():
     entries = (
         Entry("a", "How do I oil a bike chain?", "With chain oil."),
-        Entry("b", "How do I oil a bike chain quickly?", "With spray oil."),
+        Entry("b", "How do I clean a bike chain?", "With a degreaser."),
         Entry("c", "How do I descale a kettle?", "With vinegar."),
     )
-    dataset = Dataset(entries)
-    index = Index.build(entries)
-    result = find_matches("oil bike chain", dataset, index, limit=1)
-    assert result.ambiguous
-    assert {m.entry.id for m in result.matches} == {"a", "b"}
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    result = find_matches("oil or clean my bike chain", dataset, index, limit=2)
+    assert result.ambiguous and {m.entry.id for m in result.matches} == {"a", "b"}
+    # the limit is a ceiling: one answer, and one answer is no ambiguity
+    single = find_matches("oil or clean my bike chain", dataset, index, limit=1)
+    assert len(single.matches) == 1 and not single.ambiguous
+    # close, but both read "bike chain" alike: two answers, not two readings
+    alike = find_matches("bike chain", dataset, index, limit=2)
+    assert len(alike.matches) == 2 and not alike.ambiguous
 
 
 def test_a_users_faq_is_matched_by_the_same_logic(small_faq: Path):
     dataset = load_file(small_faq)
-    index = Index.build(dataset.entries)
+    index = Index.build(dataset.entries, general_analyzer())  # as the CLI does for --data
     assert ask("descaling my kettle", dataset, index).matches[0].entry.id == "kettle-descale"
     assert ask("oiling a bicycle chian", dataset, index).matches[0].entry.id == "bike-chain"
     assert ask("psoas stretch", dataset, index).matches == ()
@@ -227,7 +232,7 @@ def _large_faq(size: int) -> tuple[Dataset, Index]:
         Entry("rare", "How do I omega the alpha?", "Omega it."),
         Entry("rare2", "Why omega?", "Because."),
     ]
-    return Dataset(tuple(entries)), Index.build(entries)
+    return Dataset(tuple(entries)), Index.build(entries, general_analyzer())
 
 
 def test_a_faq_of_5000_entries_scores_only_entries_with_a_rarer_term():
