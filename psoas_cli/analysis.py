@@ -147,11 +147,12 @@ class Analyzer:
         #: other parts of the body, named when a query about one is declined
         elsewhere = _strings(lexicon.get("elsewhere", ()))
         self.elsewhere = frozenset(map(self.term_of_phrase, elsewhere))
-        #: every single word the lexicon knows, for typo correction
+        #: every single word the lexicon knows, for typo correction; everyday words
+        #: ("mild", "sack") are among them so that spelling alone never mends them
+        everyday = _strings(lexicon.get("everyday_words", ()))
+        phrases = [*elsewhere, *everyday, *(p for words in self.concepts.values() for p in words)]
         self.lexicon_words = frozenset(
-            normalise_word(w)
-            for phrase in [*elsewhere, *(p for words in self.concepts.values() for p in words)]
-            for w in _WORD.findall(phrase)
+            normalise_word(w) for phrase in phrases for w in _WORD.findall(phrase)
         )
 
     def _add_phrase(self, phrase: str, concept: str) -> None:
