@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -50,29 +49,47 @@ def light_stem(word: str) -> str:
     """Strip common English endings so that inflections meet: plurals, -ing, -ed, -ness."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith(("sses", "ches", "shes", "xes", "zes")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
-        word = word[:-1]
-    for suffix in ("ing", "ed"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
-            word = base
-            if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]
-            break
-    if word.endswith("ness") and len(word) > 6:
-        word = word[:-4]
-    elif word.endswith("ly") and len(word) > 5:
-        word = word[:-2]
-    elif word.endswith("ssion"):
-        word = word[:-3]
+    word = _verb_stem(_singular(word))
+    word = _without_derivation(word)
     # A final e goes ("cause", "causes" -> "caus") unless the stem left would be a short
     # consonant-vowel-consonant word that means something else ("spine" is not "spin").
     if word.endswith("e") and len(word) > 3 and not _short_cvc(word[:-1]):
         word = word[:-1]
+    return word
+
+
+def _singular(word: str) -> str:
+    """ "injuries" -> "injury", "stretches" -> "stretch", "hips" -> "hip"; "stress",
+    "psoas"-like endings (-ss, -us, -is, -os) are no plurals."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        return word[:-1]
+    return word
+
+
+def _verb_stem(word: str) -> str:
+    """-ing and -ed off when a syllable is left ("stretching" -> "stretch", "sitting"
+    -> "sit"; "bed" and "sing" stay), with a doubled final consonant made single."""
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 3 and any(v in base for v in "aeiouy"):
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+                return base[:-1]
+            return base
+    return word
+
+
+def _without_derivation(word: str) -> str:
+    """-ness, -ly and -ssion ("tightness", "slowly", "compression") off long words."""
+    if word.endswith("ness") and len(word) > 6:
+        return word[:-4]
+    if word.endswith("ly") and len(word) > 5:
+        return word[:-2]
+    if word.endswith("ssion"):
+        return word[:-3]
     return word
 
 
@@ -100,21 +117,16 @@ class Analyzer:
         # phrase table: first stem -> [(stems, concept)], longest first
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.concepts: dict[str, tuple[str, ...]] = {}
-        synonyms = lexicon.get("synonyms", {})
-        assert isinstance(synonyms, dict)
-        for concept, words in synonyms.items():
+        asks = _mapping(lexicon.get("asks"))
+        for concept, words in [*_mapping(lexicon.get("synonyms")).items(), *asks.items()]:
             key = concept_key(concept)
-            self.concepts[key] = tuple(_strings(words))
+            self.concepts[key] = (*self.concepts.get(key, ()), *_strings(words))
             for phrase in [concept, *_strings(words)]:
-                stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
-                if stems:
-                    self._phrases.setdefault(stems[0], []).append((stems, key))
+                self._add_phrase(phrase, key)
         # Phrases that say nothing about the subject ("at the same time", "is there a
         # way to") are dropped whole, as a stop word is; they map to the empty concept.
         for phrase in _strings(lexicon.get("filler_phrases", ())):
-            stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
-            if stems:
-                self._phrases.setdefault(stems[0], []).append((stems, ""))
+            self._add_phrase(phrase, "")
         for options in self._phrases.values():
             options.sort(key=lambda option: -len(option[0]))
         self.related: dict[str, list[tuple[str, float]]] = {}
@@ -125,13 +137,28 @@ class Analyzer:
                 for b in terms:
                     if a != b:
                         self.related.setdefault(a, []).append((b, float(group["weight"])))
-        #: every single word the lexicon knows, for typo correction
+        #: what a question can ask for that an entry must cover to answer it (a cost, a dose)
+        self.asks = frozenset(concept_key(concept) for concept in asks)
+        #: the FAQ's own subject, one of which a query must name (empty: any query may)
+        self.subject = frozenset(map(self.term_of_phrase, _strings(lexicon.get("subject", ()))))
+        #: its conditions and exercises, enough when no other part of the body is named
+        topics = _strings(lexicon.get("subject_topics", ()))
+        self.subject_topics = frozenset(map(self.term_of_phrase, topics))
+        #: other parts of the body, named when a query about one is declined
+        elsewhere = _strings(lexicon.get("elsewhere", ()))
+        self.elsewhere = frozenset(map(self.term_of_phrase, elsewhere))
+        #: every single word the lexicon knows, for typo correction; everyday words
+        #: ("mild", "sack") are among them so that spelling alone never mends them
+        everyday = _strings(lexicon.get("everyday_words", ()))
+        phrases = [*elsewhere, *everyday, *(p for words in self.concepts.values() for p in words)]
         self.lexicon_words = frozenset(
-            normalise_word(w)
-            for words in self.concepts.values()
-            for phrase in words
-            for w in _WORD.findall(phrase)
+            normalise_word(w) for phrase in phrases for w in _WORD.findall(phrase)
         )
+
+    def _add_phrase(self, phrase: str, concept: str) -> None:
+        stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
+        if stems:
+            self._phrases.setdefault(stems[0], []).append((stems, concept))
 
     def to_state(self) -> tuple[object, ...]:
         """The built tables as plain values that marshal can save."""
@@ -143,6 +170,10 @@ class Analyzer:
             self.concepts,
             self.related,
             self.lexicon_words,
+            self.asks,
+            self.subject,
+            self.subject_topics,
+            self.elsewhere,
         )
 
     @classmethod
@@ -157,6 +188,10 @@ class Analyzer:
             analyzer.concepts,
             analyzer.related,
             analyzer.lexicon_words,
+            analyzer.asks,
+            analyzer.subject,
+            analyzer.subject_topics,
+            analyzer.elsewhere,
         ) = state  # type: ignore[assignment]
         return analyzer
 
@@ -248,11 +283,24 @@ class Analyzer:
         return out
 
 
+def text_key(text: str) -> str:
+    """Text as a person compares it: case, runs of white space and the hyphens or
+    underscores between words make no difference ("Boat-Pose" is "boat pose")."""
+    return " ".join(text.replace("-", " ").replace("_", " ").casefold().split())
+
+
 def concept_key(concept: str) -> str:
     return "_".join(normalise_word(w) for w in _WORD.findall(concept))
 
 
-def _strings(items: Iterable[object]) -> list[str]:
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(items: object) -> list[str]:
+    """The strings of a lexicon list (anything else in it, or a non-list, is ignored)."""
+    if not isinstance(items, list | tuple):
+        return []
     return [item for item in items if isinstance(item, str)]
 
 

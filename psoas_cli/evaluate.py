@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from psoas_cli.analysis import text_key
 from psoas_cli.dataset import Dataset, DatasetError, read_text
 from psoas_cli.index import Index
-from psoas_cli.matcher import DEFAULT_MIN_SCORE, find_matches
+from psoas_cli.matcher import DEFAULT_MIN_SCORE, Match, find_matches
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,49 @@ class LabelledQuery:
 
 @dataclass(frozen=True)
 class Miss:
+    """A query answered wrongly, or declined when it had an answer (a confusion)."""
+
     query: str
     expected: tuple[str, ...]
     got: str | None  # the id of the top answer, or None when declined
+    #: the top answer's score, shown or not (None: no entry matched at all)
+    score: float | None = None
+    #: the best right entry's score (None: no right entry matched, or none expected)
+    expected_score: float | None = None
+
+    @property
+    def margin(self) -> float | None:
+        """By how much the entry that won beat the best right one."""
+        if self.score is None or self.expected_score is None:
+            return None
+        return round(self.score - self.expected_score, 1)
+
+
+@dataclass(frozen=True)
+class Band:
+    """The top answers scored from ``low`` up to ``high``, and how many were right."""
+
+    low: float
+    high: float
+    answers: int
+    right: int
+
+    @property
+    def share(self) -> float | None:
+        return self.right / self.answers if self.answers else None
+
+
+#: The score bands of the calibration table: what share of top answers scored in each
+#: was right.
+BANDS = (
+    (0.0, 20.0),
+    (20.0, 35.0),
+    (35.0, 50.0),
+    (50.0, 65.0),
+    (65.0, 80.0),
+    (80.0, 90.0),
+    (90.0, 100.0),
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +85,8 @@ class Report:
     declined: float | None
     overall: float
     misses: tuple[Miss, ...]
+    #: calibration: the top answer of every query (declined ones too), by score band
+    bands: tuple[Band, ...] = ()
 
 
 def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQuery]:
@@ -53,7 +96,9 @@ def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQu
     """
     known = None
     if dataset is not None:
-        known = {_key(e.id) for e in dataset.entries} | {_key(e.question) for e in dataset.entries}
+        known = {text_key(e.id) for e in dataset.entries} | {
+            text_key(e.question) for e in dataset.entries
+        }
     rows = []
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
@@ -68,17 +113,13 @@ def load_labelled(path: Path, dataset: Dataset | None = None) -> list[LabelledQu
         relevant = record.get("relevant")
         if not isinstance(relevant, list) or not all(isinstance(r, str) for r in relevant):
             raise DatasetError(f"{where}: 'relevant' must be a list of ids or questions")
-        unknown = [r for r in relevant if known is not None and _key(r) not in known]
+        unknown = [r for r in relevant if known is not None and text_key(r) not in known]
         if unknown:
             raise DatasetError(f"{where}: no entry has the id or question {unknown[0]!r}")
         rows.append(LabelledQuery(record["query"], tuple(relevant)))
     if not rows:
         raise DatasetError(f"{path}: no labelled queries")
     return rows
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def evaluate(
@@ -88,29 +129,42 @@ def evaluate(
     min_score: float = DEFAULT_MIN_SCORE,
     limit: int = 10,
 ) -> Report:
-    """Top-1, top-3, MRR, declined and overall accuracy, with the misses."""
+    """Top-1, top-3, MRR, declined and overall accuracy, with the misses and the
+    calibration bands.
+
+    Each query is matched once with no threshold; the answers are those that clear
+    ``min_score``, and the bands count every query's top candidate, shown or not.
+    """
     in_scope = off_topic = top1 = top3 = declined = 0
     reciprocal = 0.0
     misses = []
+    tops: list[tuple[float, bool]] = []
     for row in rows:
-        result = find_matches(row.query, dataset, index, limit=limit, min_score=min_score)
-        got = [{_key(m.entry.id), _key(m.entry.question)} for m in result.matches]
-        top = result.matches[0].entry.id if result.matches else None
-        wanted = {_key(item) for item in row.relevant}
+        candidates = find_matches(row.query, dataset, index, limit=limit, min_score=0.0).matches
+        wanted = {text_key(item) for item in row.relevant}
+        right = [
+            bool(wanted & {text_key(m.entry.id), text_key(m.entry.question)}) for m in candidates
+        ]
+        if candidates:
+            tops.append((candidates[0].score, right[0]))
+        shown = [ok for m, ok in zip(candidates, right, strict=True) if m.score >= min_score]
+        top = candidates[0] if shown else None
         if wanted:
             in_scope += 1
-            ranks = [rank for rank, keys in enumerate(got) if keys & wanted]
-            first = ranks[0] if ranks else None
+            first = shown.index(True) if True in shown else None
             top1 += first == 0
             top3 += first is not None and first < 3
             reciprocal += 1 / (first + 1) if first is not None else 0.0
             if first != 0:
-                misses.append(Miss(row.query, row.relevant, top))
+                best_right = next(
+                    (m.score for m, ok in zip(candidates, right, strict=True) if ok), None
+                )
+                misses.append(_miss(row, candidates, best_right, top))
         else:
             off_topic += 1
-            declined += not got
-            if got:
-                misses.append(Miss(row.query, (), top))
+            declined += not shown
+            if shown:
+                misses.append(_miss(row, candidates, None, top))
     return Report(
         queries=len(rows),
         in_scope=in_scope,
@@ -121,8 +175,33 @@ def evaluate(
         declined=_share(declined, off_topic),
         overall=(top1 + declined) / max(len(rows), 1),
         misses=tuple(misses),
+        bands=calibration_bands(tops),
     )
 
 
 def _share(count: float, out_of: int) -> float | None:
     return count / out_of if out_of else None
+
+
+def _miss(
+    row: LabelledQuery, candidates: Sequence[Match], best_right: float | None, top: Match | None
+) -> Miss:
+    winner = candidates[0] if candidates else None
+    return Miss(
+        row.query,
+        row.relevant,
+        top.entry.id if top else None,
+        winner.score if winner else None,
+        best_right,
+    )
+
+
+def calibration_bands(tops: Sequence[tuple[float, bool]]) -> tuple[Band, ...]:
+    """How many top answers fell in each score band, and how many of them were right."""
+    bands = []
+    for low, high in BANDS:
+        inside = [
+            ok for score, ok in tops if low <= score < high or (high == 100.0 and score == high)
+        ]
+        bands.append(Band(low, high, len(inside), sum(inside)))
+    return tuple(bands)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from psoas_cli.analysis import text_key
 from psoas_cli.dataset import Exercise
 from psoas_cli.errors import PsoasError
 
@@ -145,20 +146,16 @@ def select_exercises(
         return tuple(exercises)
     by_key: dict[str, Exercise] = {}
     for exercise in exercises:
-        by_key.setdefault(_key(exercise.id), exercise)
-        by_key.setdefault(_key(exercise.name), exercise)
-    unknown = [name for name in wanted if _key(name) not in by_key]
+        by_key.setdefault(text_key(exercise.id), exercise)
+        by_key.setdefault(text_key(exercise.name), exercise)
+    unknown = [name for name in wanted if text_key(name) not in by_key]
     if unknown:
         valid = ", ".join(f"{x.id} ({x.name})" for x in exercises)
         names = ", ".join(repr(name) for name in unknown)
         plural = "exercises" if len(unknown) > 1 else "exercise"
         raise RoutineError(f"unknown {plural} {names}; choose from: {valid}")
-    chosen = (by_key[_key(name)] for name in wanted)
+    chosen = (by_key[text_key(name)] for name in wanted)
     return tuple(dict.fromkeys(chosen))
-
-
-def _key(name: str) -> str:
-    return " ".join(name.replace("-", " ").replace("_", " ").lower().split())
 
 
 def build_plan(

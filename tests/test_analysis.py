@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psoas_cli.analysis import Analyzer, default_analyzer, light_stem, normalise_word
+from psoas_cli.analysis import Analyzer, default_analyzer, light_stem, normalise_word, text_key
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,34 @@ def test_related_terms_come_from_the_lexicon():
 def test_indexing_and_queries_split_words_alike(text: str):
     analyzer = default_analyzer()
     assert analyzer.split(text) == [word for word, _, _ in analyzer.words(text)]
+
+
+@pytest.mark.parametrize(
+    "word, stem",
+    [
+        ("bus", "bus"),  # three letters or fewer are left alone
+        ("ties", "tie"),  # -ies needs five letters to become -y
+        ("flies", "fly"),
+        ("sing", "sing"),  # -ing needs a base of three letters with a vowel
+        ("string", "string"),
+        ("eating", "eat"),
+        ("sitting", "sit"),  # a doubled consonant is made single...
+        ("falling", "fall"),  # ...but not l, s or z
+        ("used", "used"),
+        ("witness", "wit"),  # -ness off words of seven letters and more
+        ("early", "early"),  # -ly off words of six letters and more
+        ("slowly", "slow"),
+        ("compression", "compress"),
+        ("spine", "spine"),  # a final e stays where "spin" would be left
+        ("stress", "stress"),
+    ],
+)
+def test_the_stemmer_respects_its_length_boundaries(word: str, stem: str):
+    assert light_stem(word) == stem
+
+
+@pytest.mark.parametrize(
+    "a, b", [("Boat-Pose", "boat pose"), ("  Can the\tPSOAS ", "can the psoas"), ("a_b", "a b")]
+)
+def test_text_keys_ignore_case_spacing_and_joiners(a: str, b: str):
+    assert text_key(a) == text_key(b)

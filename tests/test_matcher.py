@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 import psoas_cli.index as index_module
+from psoas_cli.analysis import general_analyzer
 from psoas_cli.dataset import Dataset, Entry, load_file
 from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matches, mend_words
 
 LABELLED = Path(__file__).parent / "data" / "queries.jsonl"
 #: The share of labelled queries that must be answered right (or declined when they
 #: should be) on the bundled FAQ.
-TARGET_OVERALL = 0.9
+TARGET_OVERALL = 0.93
 
 
 @pytest.fixture(scope="module")
@@ -106,22 +107,26 @@ def test_scores_are_between_0_and_100_best_first(bundled, index):
     assert all(0 <= s <= 100 for s in scores)
 
 
-def test_close_top_two_are_both_shown(tmp_path: Path):
+def test_close_answers_that_read_the_query_differently_are_ambiguous():
     entries = (
         Entry("a", "How do I oil a bike chain?", "With chain oil."),
-        Entry("b", "How do I oil a bike chain quickly?", "With spray oil."),
+        Entry("b", "How do I clean a bike chain?", "With a degreaser."),
         Entry("c", "How do I descale a kettle?", "With vinegar."),
     )
-    dataset = Dataset(entries)
-    index = Index.build(entries)
-    result = find_matches("oil bike chain", dataset, index, limit=1)
-    assert result.ambiguous
-    assert {m.entry.id for m in result.matches} == {"a", "b"}
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    result = find_matches("oil or clean my bike chain", dataset, index, limit=2)
+    assert result.ambiguous and {m.entry.id for m in result.matches} == {"a", "b"}
+    # the limit is a ceiling: one answer, and one answer is no ambiguity
+    single = find_matches("oil or clean my bike chain", dataset, index, limit=1)
+    assert len(single.matches) == 1 and not single.ambiguous
+    # close, but both read "bike chain" alike: two answers, not two readings
+    alike = find_matches("bike chain", dataset, index, limit=2)
+    assert len(alike.matches) == 2 and not alike.ambiguous
 
 
 def test_a_users_faq_is_matched_by_the_same_logic(small_faq: Path):
     dataset = load_file(small_faq)
-    index = Index.build(dataset.entries)
+    index = Index.build(dataset.entries, general_analyzer())  # as the CLI does for --data
     assert ask("descaling my kettle", dataset, index).matches[0].entry.id == "kettle-descale"
     assert ask("oiling a bicycle chian", dataset, index).matches[0].entry.id == "bike-chain"
     assert ask("psoas stretch", dataset, index).matches == ()
@@ -221,19 +226,25 @@ def test_sound_keys_of_sound_alikes_agree(a: str, b: str):
     assert sound_key(a) == sound_key(b)
 
 
-def test_a_large_faq_scores_only_entries_with_a_rarer_term(monkeypatch):
-    import psoas_cli.matcher as matcher
+def _large_faq(size: int) -> tuple[Dataset, Index]:
+    """``size`` entries in which "alpha" is common (a quarter of them) and "omega" rare."""
+    entries = _many_entries(size - 2) + [
+        Entry("rare", "How do I omega the alpha?", "Omega it."),
+        Entry("rare2", "Why omega?", "Because."),
+    ]
+    return Dataset(tuple(entries)), Index.build(entries, general_analyzer())
 
-    entries = _many_entries(400) + [Entry("rare", "How do I omega the alpha?", "Omega it.")]
-    dataset = Dataset(tuple(entries))
-    index = Index.build(entries)
-    full = [(m.entry.id, m.score) for m in find_matches("omega alpha", dataset, index).matches]
-    monkeypatch.setattr(matcher, "PRUNE_FROM", 10)
-    monkeypatch.setattr(matcher, "COMMON_SHARE", 0.05)
-    pruned = [(m.entry.id, m.score) for m in find_matches("omega alpha", dataset, index).matches]
-    assert pruned[0] == full[0] == ("rare", pruned[0][1])
-    # entries with only the common term are no longer candidates; the rest score alike
-    assert set(pruned) <= set(full)
+
+def test_a_faq_of_5000_entries_scores_only_entries_with_a_rarer_term():
+    below = find_matches("omega alpha", *_large_faq(4999), limit=50, min_score=0)
+    assert len(below.matches) == 50  # entries with "alpha" alone are candidates too
+    dataset, index = _large_faq(5000)
+    pruned = find_matches("omega alpha", dataset, index, limit=50, min_score=0)
+    assert [m.entry.id for m in pruned.matches] == ["rare", "rare2"]
+    # the entries with the rarer term are scored on the common one too
+    assert [m.score for m in pruned.matches] == [m.score for m in below.matches[:2]]
+    # a query of common terms only still finds its entries
+    assert len(find_matches("alpha gamma", dataset, index, limit=5, min_score=0).matches) == 5
 
 
 def test_a_very_long_word_is_not_mended(bundled, index):
@@ -302,3 +313,71 @@ def test_filler_phrases_are_dropped_whole(bundled, index):
     without = ask("why do my hips and lower back hurt", bundled, index)
     assert with_filler.matches and with_filler.matches[0].entry == without.matches[0].entry
     assert with_filler.matches[0].score == without.matches[0].score
+
+
+def _faq(*questions: str, analyzer=None) -> tuple[Dataset, Index]:
+    from psoas_cli.analysis import general_analyzer
+
+    entries = tuple(
+        Entry(f"q{n}", question, f"Answer {n}.") for n, question in enumerate(questions)
+    )
+    return Dataset(entries), Index.build(entries, analyzer or general_analyzer())
+
+
+def test_of_competing_corrections_the_word_more_entries_use_wins():
+    # "chaim" is one edit from both "chain" (three entries) and "chair" (one)
+    questions = ["How do I oil a chain?", "Why does my chain skip?", "Is a chain guard useful?"]
+    dataset, index = _faq("Which chair is best?", *questions)
+    words, mends = mend_words("chaim", index)
+    assert words[0][0] == "chain" and mends[0][0] == "typo"
+    # the same choice whatever the order of the entries
+    _, reverse = _faq(*reversed(questions), "Which chair is best?")
+    assert mend_words("chaim", reverse)[0][0][0] == "chain"
+
+
+def test_of_equally_common_corrections_the_one_with_the_same_first_letter_wins():
+    # "dart" is one letter from "cart" and from "dare", each in one entry
+    _, index = _faq("Can I hire a cart?", "Who would dare?")
+    assert mend_words("dart", index)[0][0][0] == "dare"
+
+
+def test_words_are_joined_in_the_middle_of_a_query(bundled, index):
+    words, mends = mend_words("my ilio psoas pain", index)
+    assert [w for w, _, _ in words] == ["my", "iliopsoas", "pain"]
+    assert mends == {3: ("joined", 1.0, "ilio psoas")}
+    top = ask("ilio psoas pain", bundled, index).matches[0]
+    assert {e.query_word: e.via for e in top.evidence}["ilio psoas"] == "joined"
+
+
+def test_see_also_weighs_shared_topics_and_shared_words_alike():
+    from psoas_cli.analysis import general_analyzer
+    from psoas_cli.matcher import related_entries
+
+    entries = (
+        Entry("a", "How do I oil a bike chain?", "Use chain oil.", ("bike",)),
+        Entry("b", "How do I clean a bike chain?", "With a degreaser.", ("bike",)),
+        Entry("c", "How do I oil a door hinge?", "A drop of oil.", ("door",)),
+        Entry("d", "How do I fix a flat bike tyre?", "Patch the tube.", ("bike",)),
+        Entry("e", "How do I bake bread?", "Flour, water, yeast.", ("kitchen",)),
+    )
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    related = [e.id for e in related_entries(entries[0], dataset, index, limit=5)]
+    # topic and words, then topic alone, then words alone; nothing shared: never
+    assert related == ["b", "d", "c"]
+    assert related_entries(entries[4], dataset, index) == []
+    assert [e.id for e in related_entries(entries[0], dataset, index, exclude={"b"})] == ["d", "c"]
+
+
+@pytest.mark.parametrize(
+    "question, query",
+    [
+        ("How do I remove my account?", "delete account"),
+        ("How do I change my password?", "edit password"),
+        ("Can I buy a gift card?", "purchase gift card"),
+    ],
+)
+def test_a_users_faq_knows_everyday_synonyms(question: str, query: str):
+    dataset, index = _faq(question, "Where is the shop?", "What time do you open?")
+    top = find_matches(query, dataset, index).matches[0]
+    assert top.entry.question == question
+    assert "related" in {e.via for e in top.evidence}

@@ -252,6 +252,8 @@ def answer(
     styled = stdout_is_styled()
     if flags:
         _red_flags(flags, emergency_line, styled)
+    if explain and result.focus:
+        write(f'Read as the question: "{clean(short(result.focus, 200))}"')
     if result.matches:
         if styled:
             _matches_rich(result, explain, related, first_number)
@@ -378,6 +380,8 @@ def _decline(result: SearchResult, after_warning: bool = False) -> None:
         write("The FAQ has no answer that fits this question.", stream)
     else:
         write(f'No confident answer for "{short(result.query)}".', stream)
+    if result.reason:
+        write(f"Declined because {clean(result.reason)}.", stream)
     if result.closest:
         write("Closest questions:", stream)
         for match in result.closest:
@@ -610,7 +614,25 @@ def eval_record(report: Report) -> dict[str, Any]:
         "declined": _rounded(report.declined),
         "overall": round(report.overall, 4),
         "misses": [
-            {"query": m.query, "expected": list(m.expected), "got": m.got} for m in report.misses
+            {
+                "query": m.query,
+                "expected": list(m.expected),
+                "got": m.got,
+                "score": m.score,
+                "expected_score": m.expected_score,
+                "margin": m.margin,
+            }
+            for m in report.misses
+        ],
+        "calibration": [
+            {
+                "low": b.low,
+                "high": b.high,
+                "answers": b.answers,
+                "right": b.right,
+                "share": None if b.share is None else round(b.share, 4),
+            }
+            for b in report.bands
         ],
     }
 
@@ -630,6 +652,12 @@ def eval_report(report: Report) -> None:
     write(f"MRR      {_figure(report.mrr)}")
     write(f"declined {_figure(report.declined)}")
     write(f"overall  {report.overall:.3f}")
+    if report.bands:
+        write()
+        write("Calibration (the top answer of each query, by score):")
+        for band in report.bands:
+            share = "-" if band.share is None else f"{band.share:.2f}"
+            write(f"  {band.low:3.0f}-{band.high:<3.0f}  {band.answers:4d} answers, right {share}")
     if report.misses:
         write()
         write(f"Misses ({len(report.misses)}):")
@@ -637,4 +665,19 @@ def eval_report(report: Report) -> None:
             expected = ", ".join(miss.expected) if miss.expected else "(decline)"
             got = miss.got or "(declined)"
             write(f"  {short(miss.query, 80)}")
-            write(f"    expected {clean(expected)}; got {clean(got)}")
+            write(f"    expected {clean(expected)}; got {clean(got)}{_confusion(miss)}")
+
+
+def _confusion(miss: Any) -> str:
+    """Which entry won, and by how much, for one miss."""
+    if miss.score is None:
+        return ""
+    if miss.got is None:
+        if miss.expected_score is None:
+            return " (no right entry matched)"
+        return f" (the best right entry scored {miss.expected_score:.0f}, under the threshold)"
+    if miss.margin is not None:
+        return f" (top score {miss.score:.0f}, {miss.margin:.0f} ahead of the right entry)"
+    if miss.expected:
+        return f" (top score {miss.score:.0f}; no right entry matched)"
+    return f" (top score {miss.score:.0f})"
