@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,6 +52,7 @@ REGION_ALIASES = {"gb": "uk", "usa": "us"}
 URGENCIES: frozenset[str] = frozenset({"emergency", "urgent"})
 FLAGS_FILE_NAME = "red_flags.json"
 LEXICON_FILE_NAME = "triage_lexicon.json"
+REAL_WORDS_FILE_NAME = "real_words.txt"
 
 #: A negation reaches this many words forward, as NegEx's window of five or six does.
 NEGATION_REACH = 6
@@ -255,10 +256,11 @@ class _Phrase(NamedTuple):
 class _Lexicon:
     """The triage lexicon, compiled for matching as far as a query needs it.
 
-    Stemming every phrase of the lexicon would take longer than the rest of a
-    ``psoas ask`` (about 35 ms), so phrases are only filed by the first three letters of
-    their first word when the file is read (about 2 ms), and a group is stemmed the first
-    time a query holds a word that could begin one of its phrases.
+    Stemming all seven thousand phrases of the lexicon would take longer than the rest
+    of a ``psoas ask`` (about 35 ms), and even filing them by their first letters takes
+    a few milliseconds. So nothing is filed when the file is read: the phrases that could
+    begin with a word of the query (the same first three letters) are picked out of the
+    lists as they stand and stemmed when a query first needs them (under a millisecond).
 
     Concepts, sites ("saddle", "legs") and referents ("my dog", "the tap") are found in
     passes of their own, so that the same words can name a symptom, where it is and
@@ -281,53 +283,76 @@ class _Lexicon:
             if "not_beside" in spec
         }
         self.concept_names = frozenset(concepts) | frozenset(self.losses.values())
-        self.real_words = frozenset(document["real_words"])
         self._concept_words = [spec["words"] for spec in concepts.values()]
-        #: per pass: first three letters -> the phrases, as written, that may begin so
-        self._filed: tuple[dict[str, list[tuple[str, str, str]]], ...] = ({}, {}, {})
-        for name, spec in concepts.items():
-            for phrase in spec["words"]:
-                self._file(_SITES if spec["kind"] == "site" else _THINGS, phrase, "concept", name)
-        for name, phrases in document["cues"].items():
-            for phrase in phrases:
-                self._file(_THINGS, phrase, "cue", name)
-        for name, phrases in document["referents"].items():
-            for phrase in phrases:
-                self._file(_REFERENTS, phrase, "referent", name)
-        for phrase in document["idioms"]:
-            self._file(_THINGS, phrase, "idiom", "idiom")
-            self._file(_SITES, phrase, "idiom", "idiom")
+        #: (pass, kind, name, phrases as written) for every list of the lexicon
+        self._sections: list[tuple[int, str, str, list[str]]] = [
+            (_SITES if spec["kind"] == "site" else _THINGS, "concept", name, spec["words"])
+            for name, spec in concepts.items()
+        ]
+        self._sections += [
+            (_THINGS, "cue", name, words) for name, words in document["cues"].items()
+        ]
+        self._sections += [
+            (_REFERENTS, "referent", name, words) for name, words in document["referents"].items()
+        ]
+        self._sections += [(which, "idiom", "idiom", document["idioms"]) for which in _PASSES[:2]]
         self._compiled: tuple[dict[str, list[_Phrase]], ...] = ({}, {}, {})
         self._stems: dict[str, list[str]] = {}
+        self._aliases: dict[str, set[str]] | None = None
         self._targets: dict[str, list[str]] | None = None
+        self._real_words: frozenset[str] | None = None
         self.prepositions = frozenset(self.stems(" ".join(document["prepositions"])))
         self.fillers = frozenset(self.stems(" ".join(document["fillers"])))
         self.possessives = frozenset(self.stems("my his her their our your"))
 
-    def _file(self, which: int, phrase: str, kind: str, name: str) -> None:
-        first = phrase.partition(" ")[0]
-        filed = self._filed[which]
-        entry = (phrase, kind, name)
-        filed.setdefault(first[:3], []).append(entry)
-        base = self.forms.get(first)
-        if base and base[0][:3] != first[:3]:
-            filed.setdefault(base[0][:3], []).append(entry)  # "fell" begins like "fall"
+    def prepare(self, stems: Iterable[str]) -> None:
+        """Compile the phrases that begin with any of these stems, in one look through
+        the lexicon's lists."""
+        new = {stem for stem in stems if stem not in self._compiled[_THINGS]}
+        if not new:
+            return
+        keys = {key for stem in new for key in self._keys(stem)}
+        entries: tuple[dict[tuple[str, ...], tuple[str, set[str]]], ...] = ({}, {}, {})
+        for which, kind, name, phrases in self._sections:
+            for phrase in phrases:
+                if phrase[:3] in keys:
+                    found = tuple(self.stems(phrase))
+                    if found and found[0] in new:
+                        _merge(entries[which], found, kind, name)
+        for which in _PASSES:
+            by_first: dict[str, list[_Phrase]] = {stem: [] for stem in new}
+            for found, (kind, names) in entries[which].items():
+                by_first[found[0]].append(_Phrase(found, kind, frozenset(names)))
+            for stem, compiled in by_first.items():
+                compiled.sort(key=lambda p: -len(p.stems))
+                self._compiled[which][stem] = compiled
+
+    def _keys(self, stem: str) -> set[str]:
+        """The first three characters of the phrases, as written, that may begin with
+        ``stem``: its own, or those of an irregular form of it ("fell" for "fall")."""
+        if len(stem) >= 3:
+            keys = {stem[:3]}
+        elif len(stem) == 2:
+            keys = {stem, stem + " "}
+        else:
+            keys = {stem} | {f"{stem} {c}" for c in "abcdefghijklmnopqrstuvwxyz#0123456789"}
+        return keys | self._alias_keys().get(stem, set())
+
+    def _alias_keys(self) -> dict[str, set[str]]:
+        if self._aliases is None:
+            self._aliases = {}
+            for word, bases in self.forms.items():
+                if len(bases) == 1 and word[:3] != bases[0][:3]:
+                    stem = self.base_stems(bases[0])[0]
+                    self._aliases.setdefault(stem, set()).add(word[:3])
+        return self._aliases
 
     def phrases(self, which: int, stem: str) -> list[_Phrase]:
         """The phrases of one pass that begin with ``stem``, longest first."""
-        compiled = self._compiled[which]
-        found = compiled.get(stem)
+        found = self._compiled[which].get(stem)
         if found is None:
-            entries: dict[tuple[str, ...], tuple[str, set[str]]] = {}
-            for phrase, kind, name in self._filed[which].get(stem[:3], ()):
-                stems = tuple(self.stems(phrase))
-                if stems and stems[0] == stem:
-                    _merge(entries, stems, kind, name)
-            found = [
-                _Phrase(stems, kind, frozenset(names)) for stems, (kind, names) in entries.items()
-            ]
-            found.sort(key=lambda p: -len(p.stems))
-            compiled[stem] = found
+            self.prepare((stem,))
+            found = self._compiled[which][stem]
         return found
 
     def known(self, stem: str) -> bool:
@@ -362,7 +387,7 @@ class _Lexicon:
 
     def mend(self, word: str) -> str | None:
         """The lexicon word ``word`` was probably meant to be, if it is a typing error."""
-        if len(word) < MEND_MIN_LENGTH or not word.isalpha() or word in self.real_words:
+        if len(word) < MEND_MIN_LENGTH or not word.isalpha() or word in self.real_words():
             return None
         if word.endswith("in") and self.known(self.base_stems(word + "g")[0]):
             return word + "g"  # "hurtin", "achin"
@@ -378,6 +403,17 @@ class _Lexicon:
             elif distance == best_distance:
                 best.append(target)
         return best[0] if len(best) == 1 else None
+
+    def real_words(self) -> frozenset[str]:
+        """Real English words close to a concept's word, which are never mended."""
+        if self._real_words is None:
+            from psoas_cli import resources
+
+            text = resources.data_file(REAL_WORDS_FILE_NAME).read_text(encoding="utf-8")
+            self._real_words = frozenset(
+                line for line in text.splitlines() if line and not line.startswith("#")
+            )
+        return self._real_words
 
     def _mend_targets(self) -> dict[str, list[str]]:
         """The words that name a concept, by first letter: what typing errors mend to."""
@@ -472,22 +508,37 @@ _CHARACTERS = str.maketrans(
         "&": " and ", "+": " and ", "/": " or ",
     }
 )  # fmt: skip
-_CONTRACTIONS = (
-    (re.compile(r"\bcan'?t\b|\bcan not\b"), "cannot"),
-    (re.compile(r"\bwon'?t\b"), "will not"),
-    (re.compile(r"\bain'?t\b"), "is not"),
-    (re.compile(r"\b([a-z]+)n't\b"), r"\1 not"),
-    (re.compile(r"\b(it|that|there|what|he|she|who|here|where|this)'s\b"), r"\1 is"),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'d\b"), " had"),
-    (re.compile(r"'s\b|'"), ""),
+# Contractions, spelt out by one pattern (each pattern compiled costs about 0.2 ms of
+# every call): "can't" and "can not" are "cannot", "won't" is "will not", "she's" is
+# "she is", "I'm" is "I am"; a possessive "'s" and any other apostrophe go.
+_CONTRACTION = re.compile(
+    r"\b(?P<cannot>can'?t|can not)\b|\b(?P<wont>won'?t)\b|\b(?P<aint>ain'?t)\b"
+    r"|\b(?P<verb>[a-z]+)n't\b"
+    r"|\b(?P<pronoun>it|that|there|what|he|she|who|here|where|this)'s\b"
+    r"|'(?P<tail>m|re|ve|ll|d)\b|'s\b|'"
+    r"|(?<=\d)(?=[a-z])"
 )
+_TAILS = {"m": " am", "re": " are", "ve": " have", "ll": " will", "d": " had"}
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    if match["cannot"]:
+        return "cannot"
+    if match["wont"]:
+        return "will not"
+    if match["aint"]:
+        return "is not"
+    if match["verb"]:
+        return match["verb"] + " not"
+    if match["pronoun"]:
+        return match["pronoun"] + " is"
+    if match["tail"]:
+        return _TAILS[match["tail"]]
+    return " " if match.group() == "" else ""  # "5kg" is "5 kg"
+
+
 _SENTENCE_BREAK = re.compile(r"([!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s)")
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
-_UNIT_AFTER_NUMBER = re.compile(r"(\d)([a-z])")
 #: A clause ends before these words, and before "and" or a comma when a new statement
 #: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
 _CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "except"})
@@ -515,10 +566,7 @@ _NUMBER_WORDS = {
 
 def normalise(text: str) -> str:
     """Lower case, plain apostrophes and dashes, contractions spelt out."""
-    text = text.lower().translate(_CHARACTERS)
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
-    return _UNIT_AFTER_NUMBER.sub(r"\1 \2", text)
+    return _CONTRACTION.sub(_spell_out, text.lower().translate(_CHARACTERS))
 
 
 class _Sentence(NamedTuple):
@@ -1076,7 +1124,15 @@ def triage(query: str, data: Path | None = None) -> Triage:
     sentence_of: list[int] = []
     units = 0
     person = "self"
-    for number, sentence in enumerate(sentences(query)):
+    parsed = sentences(query)
+    lexicon.prepare(
+        stem
+        for sentence in parsed
+        for words, _ in sentence.clauses
+        for word in words
+        for stem in lexicon.base_stems(word)
+    )
+    for number, sentence in enumerate(parsed):
         if sentence.bare_no:
             for clause in clauses:
                 if sentence_of[clause.number] == number - 1:

@@ -1,0 +1,58 @@
+"""Write data/real_words.txt: the real English words that triage would otherwise take for
+typing errors of a concept's word ("fewer" is not "fever").
+
+Run it again after changing the concepts of data/triage_lexicon.json:
+
+    python tools/real_words.py /usr/share/dict/words [more word lists...]
+
+Any plain word list, one word per line, will do (Debian's wamerican and wbritish were
+used). The list is checked in; the tool is not run by CI or at install.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from psoas_cli import triage
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = """\
+# Real English words one or two letters away from a word of triage_lexicon.json's concepts:
+# triage never mends them as typing errors. Made by tools/real_words.py from a spelling
+# dictionary; run it again after changing the concepts.
+"""
+
+
+def real_words(word_lists: list[Path]) -> list[str]:
+    words = set()
+    for path in word_lists:
+        for line in path.read_text(encoding="utf-8", errors="ignore").splitlines():
+            word = line.strip()
+            if len(word) >= triage.MEND_MIN_LENGTH and word.isascii() and word.islower():
+                words.add(word)
+    lexicon = triage._lexicon()
+    lexicon._real_words = frozenset()  # judge every word afresh
+    found = []
+    for word in sorted(words):
+        stems = lexicon.base_stems(word)
+        lexicon.prepare(stems)
+        if any(lexicon.known(stem) for stem in stems):
+            continue  # a word that begins a phrase is never mended anyway
+        mended = lexicon.mend(word)
+        if mended is not None and lexicon.base_stems(mended) != stems:
+            found.append(word)
+    return found
+
+
+def main() -> None:
+    paths = [Path(arg) for arg in sys.argv[1:]]
+    if not paths:
+        sys.exit(__doc__)
+    found = real_words(paths)
+    (ROOT / "data" / "real_words.txt").write_text(HEADER + "\n".join(found) + "\n", "utf-8")
+    print(f"{len(found)} words", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
