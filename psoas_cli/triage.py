@@ -118,6 +118,12 @@ class _Rule(NamedTuple):
     others_need: frozenset[str]
     #: an old history counts ("had cancer years ago" still matters)
     keeps_history: bool
+    #: all of it is about one person ("my husband has osteoporosis; I hurt my back
+    #: lifting him" is not a knock to thin bones)
+    same_person: bool
+    #: the clause concepts must be in one clause, not only in one sentence ("pain at
+    #: night", not "my back is sore, and the baby wakes me at night")
+    near: bool
 
 
 class _Region(NamedTuple):
@@ -135,7 +141,9 @@ class _FlagData(NamedTuple):
 
 
 _FLAG_TEXT_FIELDS = ("id", "symptom", "condition", "urgency", "advice")
-_RULE_KEYS = frozenset({"clause", "anywhere", "unless", "others_need", "keeps_history"})
+_RULE_KEYS = frozenset(
+    {"clause", "anywhere", "unless", "others_need", "keeps_history", "same_person", "near"}
+)
 _RULE_SETS = ("clause", "anywhere", "unless", "others_need")
 _REGION_FIELDS = ("code", "name", "short", "emergency")
 
@@ -205,8 +213,8 @@ def _parse_rules(raw: Any, known: frozenset[str], where: str) -> tuple[_Rule, ..
         clause, anywhere, unless, others_need = (
             _concept_set(item.get(key, []), known, where) for key in _RULE_SETS
         )
-        keeps_history = bool(item.get("keeps_history"))
-        rules.append(_Rule(clause, anywhere, unless, others_need, keeps_history))
+        flags = (bool(item.get(key)) for key in ("keeps_history", "same_person", "near"))
+        rules.append(_Rule(clause, anywhere, unless, others_need, *flags))
     return tuple(rules)
 
 
@@ -277,13 +285,30 @@ class _Lexicon:
         self.kinds = {name: spec["kind"] for name, spec in concepts.items()}
         self.losses = {name: spec["loss"] for name, spec in concepts.items() if "loss" in spec}
         self.places = frozenset(name for name, spec in concepts.items() if spec.get("place"))
+        #: concepts that, after a function word, name trouble with it: "bladder change"
+        self.trouble_words = frozenset(
+            name for name, spec in concepts.items() if spec.get("trouble_word")
+        )
+        #: concepts whose object may be a thing: "crashed my laptop"
+        self.object_after = frozenset(
+            name for name, spec in concepts.items() if spec.get("object_after")
+        )
+        #: concepts for which a vehicle means the people in it: "a car crash"
+        self.vehicles_are_people = frozenset(
+            name for name, spec in concepts.items() if spec.get("vehicles_are_people")
+        )
+        #: concepts whose doer is the symptom: "the pain wakes me", not "the baby wakes me"
+        self.symptom_is_subject = frozenset(
+            name for name, spec in concepts.items() if spec.get("symptom_is_subject")
+        )
         self.not_beside = {
             name: frozenset(spec["not_beside"])
             for name, spec in concepts.items()
             if "not_beside" in spec
         }
         self.concept_names = frozenset(concepts) | frozenset(self.losses.values())
-        self._concept_words = [spec["words"] for spec in concepts.values()]
+        self._concept_words = [(name, spec["words"]) for name, spec in concepts.items()]
+        self._target_concepts: dict[str, frozenset[str]] = {}
         #: (pass, kind, name, phrases as written) for every list of the lexicon
         self._sections: list[tuple[int, str, str, list[str]]] = [
             (_SITES if spec["kind"] == "site" else _THINGS, "concept", name, spec["words"])
@@ -361,7 +386,7 @@ class _Lexicon:
 
     def blocks(self, stem: str) -> bool:
         """Whether a '*' must not skip this word: it is a symptom on its own."""
-        return stem == "," or any(
+        return stem in _NEGATION_WORDS or any(
             p.kind == "concept" and len(p.stems) == 1 for p in self.phrases(_THINGS, stem)
         )
 
@@ -378,7 +403,7 @@ class _Lexicon:
     def stems(self, text: str) -> list[str]:
         """The stems of a phrase of the lexicon; '*', '$' and '#name' are kept as they are."""
         result: list[str] = []
-        for word in text.split():
+        for word in _CONTRACTION.sub(_spell_out, text).split():
             if word in ("*", "$", ",") or word.startswith("#"):
                 result.append(word)
             else:
@@ -394,7 +419,8 @@ class _Lexicon:
         limit = 1 if len(word) < 8 else 2
         best: list[str] = []
         best_distance = limit + 1
-        for target in self._mend_targets().get(word[0], ()):
+        targets = self._mend_targets()
+        for target in targets.get(word[0], ()):
             if abs(len(target) - len(word)) > limit:
                 continue
             distance = _edit_distance(word, target, limit)
@@ -402,7 +428,9 @@ class _Lexicon:
                 best, best_distance = [target], distance
             elif distance == best_distance:
                 best.append(target)
-        return best[0] if len(best) == 1 else None
+        # "lumpp" is as near "lump" as "lumpy": no matter, both are the same concept
+        meanings = {self._target_concepts[target] for target in best}
+        return best[0] if len(meanings) == 1 else None
 
     def real_words(self) -> frozenset[str]:
         """Real English words close to a concept's word, which are never mended."""
@@ -418,17 +446,34 @@ class _Lexicon:
     def _mend_targets(self) -> dict[str, list[str]]:
         """The words that name a concept, by first letter: what typing errors mend to."""
         if self._targets is None:
-            targets: dict[str, set[str]] = {}
-            for phrases in self._concept_words:
+            concepts: dict[str, set[str]] = {}
+            for name, phrases in self._concept_words:
+                inflect = self.kinds[name] in ("symptom", "function")
                 for phrase in phrases:
                     for word in phrase.split():
                         if len(word) >= MEND_MIN_LENGTH and word.isalpha():
-                            targets.setdefault(word[0], set()).add(word)
-            self._targets = {letter: sorted(words) for letter, words in targets.items()}
+                            forms = _inflections(word) if inflect and len(word) >= 5 else (word,)
+                            for form in forms:
+                                concepts.setdefault(form, set()).add(name)
+            self._target_concepts = {word: frozenset(names) for word, names in concepts.items()}
+            targets: dict[str, list[str]] = {}
+            for word in sorted(concepts):
+                targets.setdefault(word[0], []).append(word)
+            self._targets = targets
         return self._targets
 
 
 _THINGS, _SITES, _REFERENTS = _PASSES = (0, 1, 2)
+#: a '*' in a concept's phrase never skips these: "have never had cancer" is no history
+_NEGATION_WORDS = frozenset({",", "no", "not", "never", "cannot", "without", "nor"})
+
+
+def _inflections(word: str) -> tuple[str, ...]:
+    """A word and its usual endings, so that a typing error in "noticing" is found."""
+    if word[-1] in "sy" or word.endswith(("ing", "ed")):
+        return (word,)
+    base = word[:-1] if word.endswith("e") else word
+    return (word, word + "s", base + "ing", base + "ed")
 
 
 def _merge(
@@ -505,7 +550,7 @@ _CHARACTERS = str.maketrans(
     {
         "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
         "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-",
-        "&": " and ", "+": " and ", "/": " or ",
+        "&": " and ", "+": " and ", "/": " or ", "(": ",", ")": ",",
     }
 )  # fmt: skip
 # Contractions, spelt out by one pattern (each pattern compiled costs about 0.2 ms of
@@ -537,7 +582,7 @@ def _spell_out(match: re.Match[str]) -> str:
     return " " if match.group() == "" else ""  # "5kg" is "5 kg"
 
 
-_SENTENCE_BREAK = re.compile(r"([!?;:()\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s)")
+_SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s)")
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 #: A clause ends before these words, and before "and" or a comma when a new statement
 #: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
@@ -690,6 +735,8 @@ def _special_number(words: list[str], index: int) -> str | None:
         return None
     if after in _WEIGHT_UNITS:
         return "#weight"
+    if before in ("am", "is", "was", "im") and number >= 65 and after not in _WEIGHT_UNITS:
+        return "#older"  # "I'm 79"
     old = index + 2 < len(words) and words[index + 2] == "old"
     if (
         (after in ("year", "years", "yr", "yrs") and old)
@@ -698,7 +745,9 @@ def _special_number(words: list[str], index: int) -> str | None:
     ):
         return "#older" if number >= 65 else ("#agechild" if number < 16 else "#age")
     if before == "at" and 2 <= number < 16 and after not in _CHILD_AGE_AFTER:
-        return "#agechild"
+        return "#agechild"  # "fell off a swing at six"
+    if before == "at" and 16 <= number < 120 and after in ("", "years", "yrs"):
+        return "#atage"  # "broke his hip at 80"
     if before in ("was", "were") and "when" in words[max(0, index - 4) : index] and number < 16:
         return "#agechild"
     if 1900 <= number <= 2100 and word.isdigit():
@@ -739,7 +788,7 @@ def _find(tokens: list[_Token], lexicon: _Lexicon) -> list[_Item]:
         while index < len(tokens):
             best: tuple[tuple[int, int], int, _Phrase] | None = None
             for phrase in lexicon.phrases(which, tokens[index].stem):
-                end = _match(phrase.stems, tokens, index + 1, 1, lexicon)
+                end = _match(phrase.stems, tokens, index + 1, 1, lexicon, phrase.kind == "concept")
                 if end is None:
                     continue
                 # the most words of the phrase itself, then the fewest skipped by a '*'
@@ -760,24 +809,32 @@ def _find(tokens: list[_Token], lexicon: _Lexicon) -> list[_Item]:
 
 
 def _match(
-    pattern: tuple[str, ...], tokens: list[_Token], at: int, part: int, lexicon: _Lexicon
+    pattern: tuple[str, ...],
+    tokens: list[_Token],
+    at: int,
+    part: int,
+    lexicon: _Lexicon,
+    strict: bool,
 ) -> int | None:
-    """Where ``pattern[part:]`` ends if it matches from token ``at``, else None."""
+    """Where ``pattern[part:]`` ends if it matches from token ``at``, else None. In a
+    concept's phrase (``strict``), a '*' never skips a word that is a symptom itself."""
     if part == len(pattern):
         return at
     stem = pattern[part]
     if stem == "*":
         for skip in range(WILDCARD_WORDS + 1):
-            if at + skip > len(tokens) or (skip and lexicon.blocks(tokens[at + skip - 1].stem)):
+            if at + skip > len(tokens):
                 return None
-            end = _match(pattern, tokens, at + skip, part + 1, lexicon)
+            if skip and strict and lexicon.blocks(tokens[at + skip - 1].stem):
+                return None
+            end = _match(pattern, tokens, at + skip, part + 1, lexicon, strict)
             if end is not None:
                 return end
         return None
     if stem == "$":
-        return _match(pattern, tokens, at, part + 1, lexicon) if at == len(tokens) else None
+        return _match(pattern, tokens, at, part + 1, lexicon, strict) if at == len(tokens) else None
     if at < len(tokens) and tokens[at].stem == stem:
-        return _match(pattern, tokens, at + 1, part + 1, lexicon)
+        return _match(pattern, tokens, at + 1, part + 1, lexicon, strict)
     return None
 
 
@@ -800,7 +857,7 @@ _NEGATES_FORWARD = frozenset({"absent_before", "hedge_loss"})
 class _Mention:
     """A concept item and what its context makes of it."""
 
-    __slots__ = ("item", "clause", "negated", "impaired", "context", "person")
+    __slots__ = ("item", "clause", "negated", "impaired", "context", "person", "asked")
 
     def __init__(self, item: _Item, clause: int) -> None:
         self.item = item
@@ -808,8 +865,11 @@ class _Mention:
         self.negated = False
         self.impaired = False
         self.context = ""
-        #: "self" (the writer) or "other" (another person the writer speaks of)
-        self.person = "self"
+        #: "self" (the writer), "other" (another person the writer speaks of), or ""
+        #: when the text does not say
+        self.person = ""
+        #: in a question in general, what is asked about (not the cause asked of)
+        self.asked = True
 
     def concepts(self, lexicon: _Lexicon) -> set[str]:
         """The concepts this mention affirms: its own, or a lost function's loss."""
@@ -899,7 +959,7 @@ def _negate_forward(
         if later.start - cue.end > NEGATION_REACH:
             break
         if later.kind == "cue" and later.names & {"difficulty", "absent_before"}:
-            if not negated_a_symptom and later.start - cue.end <= 1:
+            if not negated_a_symptom and later.start == cue.end:
                 cancelled.add(later_index)  # "no trouble peeing", "no loss of feeling"
                 return
         if later.kind == "cue" and later.names & _SCOPE_ENDS:
@@ -913,6 +973,10 @@ def _negate_forward(
                 follows = _difficulty_after(items, later_index)
                 if follows is not None:
                     cancelled.add(follows)  # "no bladder issues"
+                    return
+                head = _symptom_after(clause, mention, lexicon)
+                if head is not None:
+                    head.negated = True  # "no bladder or bowel change"
                     return
                 mention.impaired = True  # the function absorbs the negation
                 return
@@ -928,6 +992,23 @@ def _negate_forward(
     if negated_a_symptom:
         for site in sites:
             site.negated = True  # "no chest pain": the chest is not in pain either
+
+
+def _symptom_after(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> _Mention | None:
+    """The symptom a function word names the kind of: "bladder or bowel change"."""
+    position = mention.item.end
+    for other in sorted(clause.mentions, key=lambda m: m.item.start):
+        if other.item.start < position:
+            continue
+        between = {t.stem for t in clause.tokens[position : other.item.start]}
+        if not between <= {"or", "and"}:
+            return None
+        if other.item.names & lexicon.trouble_words:
+            return other
+        if _negatable(other, lexicon):
+            return None
+        position = other.item.end  # "bladder or bowel change": read past "bowel"
+    return None
 
 
 def _difficulty_after(items: list[_Item], index: int) -> int | None:
@@ -982,6 +1063,7 @@ def _impair_nearest(clause: _Clause, index: int, lexicon: _Lexicon) -> None:
 
 
 _ASIDE = {
+    "other": "someone else did it",
     "animal": "an animal",
     "object": "a thing",
     "general": "a question in general",
@@ -999,17 +1081,37 @@ def _apply_referents(clause: _Clause, lexicon: _Lexicon, person: str) -> str:
         return person
     subject = _subject(clause, referents, lexicon)
     before = person
-    if subject is not None and subject.names & {"self", "other"}:
+    # "new mum, had cancer as a teenager": a clause that only names the writer
+    labels_the_writer = len(clause.tokens) <= 3 and not any(
+        t.stem in lexicon.possessives or t.stem in _VERBS for t in clause.tokens
+    )
+    if subject is not None and subject.names & {"self", "other"} and not labels_the_writer:
         person = "other" if "other" in subject.names else "self"
     for mention in clause.mentions:
-        after_subject = subject is not None and subject.start < mention.item.start
+        after_subject = subject is not None and subject.start <= mention.item.start
         mention.person = person if after_subject else before
         about = _thing_beside(clause, mention, lexicon)
         if about is None and subject is not None and subject.start < mention.item.start:
             about = _kind_of(subject, mention, lexicon)
+            if about == "other" and (
+                not mention.item.names & lexicon.symptom_is_subject
+                or _symptom_between(clause, subject, mention, lexicon)
+            ):
+                about = None  # another person's symptom counts: "she fell", "her pain wakes her"
         if about in _ASIDE:
             mention.context = _ASIDE[about]
     return person
+
+
+_VERBS = frozenset("be have get go do feel say seem keep".split())
+_QUANTIFIERS = frozenset("one two three some all both each none most many few several".split())
+
+
+def _symptom_between(clause: _Clause, subject: _Item, mention: _Mention, lexicon: _Lexicon) -> bool:
+    return any(
+        subject.end <= other.item.start < mention.item.start and _negatable(other, lexicon)
+        for other in clause.mentions
+    )
 
 
 def _subject(clause: _Clause, referents: list[_Item], lexicon: _Lexicon) -> _Item | None:
@@ -1018,10 +1120,14 @@ def _subject(clause: _Clause, referents: list[_Item], lexicon: _Lexicon) -> _Ite
     for position, item in enumerate(referents):
         before = [t.stem for t in clause.tokens[max(0, item.start - 3) : item.start]]
         governed = False
-        for stem in reversed(before):
+        for index in range(len(before) - 1, -1, -1):
+            stem = before[index]
             if stem in lexicon.fillers:
                 continue
-            governed = stem in lexicon.prepositions
+            # "one of the cows has a lump": the cows are what the clause is about
+            governed = stem in lexicon.prepositions and not (
+                stem == "of" and index and before[index - 1] in _QUANTIFIERS
+            )
             break
         if governed:
             continue
@@ -1036,32 +1142,29 @@ def _subject(clause: _Clause, referents: list[_Item], lexicon: _Lexicon) -> _Ite
 def _kind_of(referent: _Item, mention: _Mention, lexicon: _Lexicon) -> str:
     kind = next(iter(sorted(referent.names)))
     if kind == "vehicle":
-        # a crash of a car is a crash of the people in it; a leaking car is a thing
-        return "object" if mention.item.names & lexicon.places else "self"
+        # a crash of a car is a crash of the people in it; a car's temperature is a thing's
+        return "self" if mention.item.names & lexicon.vehicles_are_people else "object"
     return kind
 
 
 def _thing_beside(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str | None:
     """What a mention is about when a thing is named right beside it: "crashed my
-    laptop", "a lumpy mattress", "a leak in the roof", "a swollen ankle"."""
-    place = bool(mention.item.names & lexicon.places)
-    reach = PLACE_REACH if place else 3
-    ends_governed = clause.tokens[mention.item.end - 1].stem in lexicon.prepositions
-    for item in clause.items:
-        if item.kind != "referent" or item.start < mention.item.end or ends_governed and not place:
-            continue
-        if clause.tokens[item.start].stem in lexicon.possessives and item.end == item.start + 1:
-            continue  # "crashed my laptop": the laptop, not "my", is what crashed
-        gap = [t.stem for t in clause.tokens[mention.item.end : item.start]]
-        through = [stem for stem in gap if stem not in lexicon.fillers]
-        governed = through and all(stem in lexicon.prepositions for stem in through)
-        if len(gap) <= reach and (not through or (place and governed)):
-            kind = _kind_of(item, mention, lexicon)
-            if kind in ("object", "animal"):
-                return kind
-        break
+    laptop", "a lumpy mattress", "a leak in the roof", "the legs of the ironing board",
+    "a swollen ankle"."""
+    names = mention.item.names
+    place = bool(names & lexicon.places)
+    owner = _owner(clause, mention, lexicon)
+    if owner is not None:
+        return owner
+    if names & lexicon.object_after and not place:
+        thing = _object_after(clause, mention, lexicon, reach=3, through_prepositions=False)
+        if thing is not None:
+            return thing
     if not place:
         return None
+    thing = _object_after(clause, mention, lexicon, reach=PLACE_REACH, through_prepositions=True)
+    if thing is not None:
+        return thing
     for item in clause.items:
         near = min(abs(item.start - mention.item.end), abs(mention.item.start - item.end))
         if item is mention.item or near > PLACE_REACH:
@@ -1069,9 +1172,50 @@ def _thing_beside(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str 
         if item.kind == "referent" and "object" in item.names:
             return "object"
         if item.kind == "concept" and any(
-            item.names & lexicon.not_beside.get(name, frozenset()) for name in mention.item.names
+            item.names & lexicon.not_beside.get(name, frozenset()) for name in names
         ):
             return "limb"
+    return None
+
+
+def _owner(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str | None:
+    """'object' or 'animal' for "the legs of the ironing board", "the back of the cow"."""
+    after = clause.tokens[mention.item.end : mention.item.end + 4]
+    if not after or after[0].stem != "of":
+        return None
+    for item in clause.items:
+        if item.kind == "referent" and item.start > mention.item.end:
+            between = clause.tokens[mention.item.end + 1 : item.start]
+            if all(token.stem in lexicon.fillers for token in between):
+                kind = _kind_of(item, mention, lexicon)
+                return kind if kind in ("object", "animal") else None
+            return None
+    return None
+
+
+def _object_after(
+    clause: _Clause, mention: _Mention, lexicon: _Lexicon, reach: int, through_prepositions: bool
+) -> str | None:
+    """The thing or animal named just after the mention: its object ("crashed my
+    laptop") or, through a preposition, its place ("a leak in the roof")."""
+    if (
+        clause.tokens[mention.item.end - 1].stem in lexicon.prepositions
+        and not through_prepositions
+    ):
+        return None  # "fell off the roof": the roof is where, not what
+    for item in clause.items:
+        if item.kind != "referent" or item.start < mention.item.end:
+            continue
+        if clause.tokens[item.start].stem in lexicon.possessives and item.end == item.start + 1:
+            continue  # "crashed my laptop": the laptop, not "my", is what crashed
+        gap = [t.stem for t in clause.tokens[mention.item.end : item.start]]
+        through = [stem for stem in gap if stem not in lexicon.fillers]
+        governed = through and all(stem in lexicon.prepositions for stem in through)
+        if len(gap) <= reach and (not through or (through_prepositions and governed)):
+            kind = _kind_of(item, mention, lexicon)
+            if kind in ("object", "animal"):
+                return kind
+        return None
     return None
 
 
@@ -1082,8 +1226,8 @@ def _apply_time(clauses: list[_Clause], lexicon: _Lexicon) -> None:
             continue
         if not clause.cues & {"past", "resolved"}:
             continue
-        own = [m for m in clause.mentions if not _kind_is(m, lexicon, "site")]
-        # "I had a fever last week, but it has gone": with nothing of its own, a
+        own = [m for m in clause.mentions if _negatable(m, lexicon) or m.impaired]
+        # "I had a fever last week, but it has gone": with no symptom of its own, a
         # clause of history speaks of the clause before it
         if not own and index and "current" in clauses[index - 1].cues:
             continue
@@ -1092,23 +1236,64 @@ def _apply_time(clauses: list[_Clause], lexicon: _Lexicon) -> None:
 
 
 def _apply_hypothesis(clauses: list[_Clause], sentence: _Sentence) -> None:
-    """Put aside a question about a condition in general ("can a fall cause...")."""
+    """Put aside a question about a condition in general ("can a fall cause back pain?",
+    "what if I lose feeling?"). A cue reaches forward in its clause ("... what could it
+    be" puts nothing aside), or over the whole clause in a question ("is fever a sign
+    of an abscess?"). What comes before "cause" is the cause asked about; only what
+    comes after it may be the writer's own, as a later sentence can say."""
+    asking = sentence.asks or sentence.question
     for clause in clauses:
-        causal = "causal" in clause.cues and (sentence.asks or sentence.question)
-        general = "hypothetical" in clause.cues or causal
-        if general:
+        for item in clause.items:
+            if item.kind != "cue" or not item.names & _GENERAL_CUES:
+                continue
+            if item.names & {"causal", "significance"} and not asking:
+                continue
             for mention in clause.mentions:
-                mention.context = mention.context or "a question in general"
+                if asking or "unreal" in item.names or mention.item.start >= item.start:
+                    mention.context = mention.context or _GENERAL
+                    after = mention.item.start > item.start
+                    mention.asked = "unreal" not in item.names and (
+                        "causal" not in item.names or after
+                    )
 
 
-def _affirms(clauses: list[_Clause], lexicon: _Lexicon) -> bool:
-    """Whether a sentence only says that what the one before asked about is happening
-    to someone now ("I have both right now", "it's new for me")."""
-    if any(not _kind_is(m, lexicon, "site") for clause in clauses for m in clause.mentions):
-        return False
+_GENERAL = "a question in general"
+#: "what if", "signs of"; "can a fall cause"; "does numbness mean"; "in a video game"
+_GENERAL_CUES = frozenset({"hypothetical", "causal", "significance", "unreal"})
+
+
+def _generalise(clauses: list[_Clause], before: list[_Clause], lexicon: _Lexicon) -> None:
+    """A sentence that only says the one before was asked in general ("Is foot drop a
+    nerve problem? Just curious.") puts that one's findings aside too."""
     cues = set().union(*(clause.cues for clause in clauses))
-    personal = any(item.names & {"self", "other"} for c in clauses for item in c.referents())
-    return "affirm" in cues or (personal and "current" in cues)
+    own = any(_negatable(m, lexicon) for clause in clauses for m in clause.mentions)
+    if own or not cues & {"hypothetical", "unreal"}:
+        return
+    for clause in before:
+        for mention in clause.mentions:
+            mention.context = mention.context or _GENERAL
+            mention.asked = False
+
+
+def _unsaid_persons(clauses: list[_Clause]) -> None:
+    """A mention whose person the text has not yet said is about the next person it
+    names: "DS, 15, has had back pain for a week, and now he is hot and shivery"."""
+    for index, clause in enumerate(clauses):
+        later = next((m.person for c in clauses[index + 1 :] for m in c.mentions if m.person), "")
+        for mention in clause.mentions:
+            mention.person = mention.person or later
+
+
+def _affirm(clauses: list[_Clause], before: list[_Clause]) -> None:
+    """A sentence that says what the one before asked about is happening now ("Can a
+    disc do this? It started yesterday.") makes the question's symptoms the writer's."""
+    cues = set().union(*(clause.cues for clause in clauses))
+    if not cues & {"affirm", "current"}:
+        return
+    for clause in before:
+        for mention in clause.mentions:
+            if mention.context == _GENERAL and mention.asked:
+                mention.context = ""
 
 
 # ------------------------------------------------------------------------- triage
@@ -1123,7 +1308,6 @@ def triage(query: str, data: Path | None = None) -> Triage:
     clauses: list[_Clause] = []
     sentence_of: list[int] = []
     units = 0
-    person = "self"
     parsed = sentences(query)
     lexicon.prepare(
         stem
@@ -1140,6 +1324,7 @@ def triage(query: str, data: Path | None = None) -> Triage:
                         mention.context = "negated"  # "Loss of bladder control? No."
             continue
         found = []
+        person = ""
         for words, unit in sentence.clauses:
             tokens = _tokens(words, lexicon)
             clause = _Clause(tokens, _find(tokens, lexicon), len(clauses), units + unit)
@@ -1148,15 +1333,12 @@ def triage(query: str, data: Path | None = None) -> Triage:
             clauses.append(clause)
             sentence_of.append(number)
             found.append(clause)
+        _unsaid_persons(found)
         units += 1 + max((unit for _, unit in sentence.clauses), default=0)
         _apply_hypothesis(found, sentence)
-        if _affirms(found, lexicon):
-            # "Can a disc cause this? It happened three times today."
-            for clause in clauses:
-                if sentence_of[clause.number] == number - 1:
-                    for mention in clause.mentions:
-                        if mention.context == "a question in general":
-                            mention.context = ""
+        previous = [c for c in clauses if sentence_of[c.number] == number - 1]
+        _affirm(found, previous)
+        _generalise(found, previous, lexicon)
     _apply_time(clauses, lexicon)
     findings = [f for clause in clauses for m in clause.mentions for f in m.findings(lexicon)]
     if not any(f.context in ("", "past") for f in findings):
@@ -1170,24 +1352,30 @@ def detect_red_flags(query: str, data: Path | None = None) -> list[RedFlag]:
     return triage(query, data).flags
 
 
+class _Scope(NamedTuple):
+    """Clauses read together for a rule: a unit, or one clause for a "near" rule."""
+
+    clauses: list[_Clause]
+    sentence: int
+    current: set[str]
+    with_history: set[str]
+
+
 def _apply_rules(
     clauses: list[_Clause], sentence_of: list[int], data: _FlagData, lexicon: _Lexicon
 ) -> tuple[list[RedFlag], dict[str, list[Finding]]]:
     units: dict[int, list[_Clause]] = {}
     for clause in clauses:
         units.setdefault(clause.unit, []).append(clause)
-    current = {unit: _concepts(members, lexicon, ("",)) for unit, members in units.items()}
-    with_history = {
-        unit: _concepts(members, lexicon, ("", "past")) for unit, members in units.items()
-    }
-    everywhere = set().union(*current.values())
+    by_unit = [_scope(members, sentence_of, lexicon) for members in units.values()]
+    by_clause = [_scope([clause], sentence_of, lexicon) for clause in clauses]
+    everywhere = set().union(*(scope.current for scope in by_unit))
     # an explanation ("after my run") counts in its sentence and the one after it
     explains: dict[int, set[str]] = {}
     for clause in clauses:
-        affirmed = {n for m in clause.mentions if not m.negated for n in m.concepts(lexicon)}
+        affirmed = {n for m in clause.mentions if not m.context for n in m.concepts(lexicon)}
         for sentence in (sentence_of[clause.number], sentence_of[clause.number] + 1):
             explains.setdefault(sentence, set()).update(affirmed)
-    sentence_of_unit = {clause.unit: sentence_of[clause.number] for clause in clauses}
     others_have = {
         name
         for clause in clauses
@@ -1201,23 +1389,35 @@ def _apply_rules(
         for rule in data.rules[flag.id]:
             if not rule.anywhere <= everywhere:
                 continue
-            table = with_history if rule.keeps_history else current
-            unit = next(
+            scope = next(
                 (
-                    u
-                    for u, concepts in table.items()
-                    if rule.clause <= concepts
-                    and not rule.unless & explains[sentence_of_unit[u]]
-                    and (not rule.others_need or _persons_fit(rule, units[u], others_have, lexicon))
+                    scope
+                    for scope in (by_clause if rule.near else by_unit)
+                    if rule.clause <= (scope.with_history if rule.keeps_history else scope.current)
+                    and not rule.unless & explains[scope.sentence]
+                    and (
+                        not rule.others_need
+                        or _persons_fit(rule, scope.clauses, others_have, lexicon)
+                    )
+                    and (not rule.same_person or _one_person(rule, scope.clauses, clauses, lexicon))
                 ),
                 None,
             )
-            if unit is None:
+            if scope is None:
                 continue
             flags.append(flag)
-            evidence[flag.id] = _evidence(rule, units[unit], clauses, lexicon)
+            evidence[flag.id] = _evidence(rule, scope.clauses, clauses, lexicon)
             break
     return flags, evidence
+
+
+def _scope(members: list[_Clause], sentence_of: list[int], lexicon: _Lexicon) -> _Scope:
+    return _Scope(
+        members,
+        sentence_of[members[0].number],
+        _concepts(members, lexicon, ("",)),
+        _concepts(members, lexicon, ("", "past")),
+    )
 
 
 def _persons_fit(
@@ -1231,7 +1431,24 @@ def _persons_fit(
         for mention in clause.mentions
         if mention.concepts(lexicon) & rule.clause
     }
-    return "self" in persons or bool(rule.others_need & others_have)
+    return bool(persons - {"other"}) or bool(rule.others_need & others_have)
+
+
+def _one_person(
+    rule: _Rule, unit: list[_Clause], clauses: list[_Clause], lexicon: _Lexicon
+) -> bool:
+    """Whether one person has both what the clause needs and what is needed anywhere."""
+
+    def persons(where: list[_Clause], wanted: frozenset[str]) -> set[str]:
+        return {
+            m.person
+            for clause in where
+            for m in clause.mentions
+            if not m.context and m.concepts(lexicon) & wanted
+        }
+
+    here, there = persons(unit, rule.clause), persons(clauses, rule.anywhere)
+    return "" in here or "" in there or bool(here & there)  # unsaid: give it the doubt
 
 
 def _concepts(clauses: list[_Clause], lexicon: _Lexicon, contexts: tuple[str, ...]) -> set[str]:

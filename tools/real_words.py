@@ -1,5 +1,6 @@
 """Write data/real_words.txt: the real English words that triage would otherwise take for
-typing errors of a concept's word ("fewer" is not "fever").
+typing errors of a concept's word ("fewer" is not "fever"), and the lexicon's own words
+that are not the first of a phrase ("roller" of "foam roller" is not "roll").
 
 Run it again after changing the concepts of data/triage_lexicon.json:
 
@@ -11,6 +12,7 @@ used). The list is checked in; the tool is not run by CI or at install.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -31,6 +33,12 @@ def real_words(word_lists: list[Path]) -> list[str]:
             word = line.strip()
             if len(word) >= triage.MEND_MIN_LENGTH and word.isascii() and word.islower():
                 words.add(word)
+    document = json.loads((ROOT / "data" / triage.LEXICON_FILE_NAME).read_text("utf-8"))
+    for group in (document["cues"], document["referents"], {"idioms": document["idioms"]}):
+        for phrases in group.values():
+            words.update(word for phrase in phrases for word in phrase.split() if word.isalpha())
+    for spec in document["concepts"].values():
+        words.update(word for phrase in spec["words"] for word in phrase.split() if word.isalpha())
     lexicon = triage._lexicon()
     lexicon._real_words = frozenset()  # judge every word afresh
     found = []
