@@ -230,7 +230,33 @@ def parse_text(text: str, path: Path) -> Dataset:
         records = _json_array_records(text, path)
     if not records:
         raise DatasetError(f"{path}: the file holds no entries")
+    if fmt != "csv" and _SURROGATE_ESCAPE.search(text):
+        records = [(where, _without_lone_surrogates(record)) for where, record in records]
     return Dataset(entries=_entries_from_records(records, path), source=str(path))
+
+
+#: JSON can spell half of a surrogate pair on its own ("\ud83d"), a character that no
+#: UTF-8 output (a terminal, the index store) can carry. It is replaced by U+FFFD, as a
+#: byte that is not UTF-8 would be. UTF-8 text itself cannot hold one, so only a file
+#: with such an escape is searched.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(record: Any) -> Any:
+    """The record with every lone surrogate replaced in its text values and their lists
+    (the only values an entry reads)."""
+    if not isinstance(record, dict):
+        return record
+    return {key: _replace_surrogates(value) for key, value in record.items()}
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _detect_format(text: str, path: Path) -> str:
@@ -281,22 +307,17 @@ def _json_array_records(text: str, path: Path) -> list[tuple[str, Any]]:
 
 
 def _jsonl_records(text: str, path: Path) -> list[tuple[str, Any]]:
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-    try:
-        # One parse of the lines as an array is several times quicker than one per line.
-        records = json.loads("[" + ",".join(line for _, line in lines) + "]")
-    except (json.JSONDecodeError, RecursionError):
-        records = None
-    if not isinstance(records, list) or len(records) != len(lines):
-        records = []
-        for number, line in lines:
-            try:
-                records.append(json.loads(line))
-            except RecursionError:
-                raise DatasetError(f"{path}: line {number}: nested too deeply") from None
-            except json.JSONDecodeError as error:
-                raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
-    return [(f"line {number}", record) for (number, _), record in zip(lines, records, strict=True)]
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {number}", json.loads(line)))
+        except RecursionError:
+            raise DatasetError(f"{path}: line {number}: nested too deeply") from None
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
+    return records
 
 
 def _csv_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
