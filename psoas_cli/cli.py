@@ -195,7 +195,7 @@ def ask(
         if batch and query:
             raise _usage_error("--batch reads the queries from stdin; give no query words")
         text = "" if batch else _read_query(query)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         for line in sys.stdin:
             reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
@@ -231,7 +231,7 @@ def list_entries(
       psoas list --json
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
 
     with _user_errors():
         dataset = open_dataset(data)
@@ -269,7 +269,7 @@ def show(
     from psoas_cli.store import open_indexed
 
     with _user_errors():
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     entry = dataset.get(entry_id.strip())
     if entry is None:
         render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
@@ -331,7 +331,7 @@ def exercises(
       psoas exercises --guide --only boat-pose
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
 
     with _user_errors():
         if only and not guide:
@@ -390,7 +390,7 @@ def chat(
     with _user_errors():
         threshold = _threshold(min_score)
         emergency_line = emergency_advice(region)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     code = run_chat(dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold)
     if code:
         raise typer.Exit(code)
@@ -415,7 +415,7 @@ def tip(
       psoas tip --seed 7
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
     from psoas_cli.tips import pick_tip
 
     with _user_errors():
@@ -481,7 +481,7 @@ def evaluate_queries(
 
     with _user_errors():
         threshold = _threshold(min_score)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
         rows = load_labelled(Path(queries), dataset)
     report = evaluate(rows, dataset, index, min_score=threshold)
     if json_output:

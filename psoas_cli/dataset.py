@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -47,25 +47,27 @@ class Exercise(NamedTuple):
 class Dataset:
     """The entries of one FAQ and, for the bundled one, its exercises.
 
-    ``entries`` is any sequence of entries; a large FAQ read back from the cache
+    ``entries`` is any sequence of entries; a large FAQ read back from the index store
     passes one that makes each entry when it is first asked for (see
-    :class:`LazyEntries`), with ``ids`` given so that nothing is made up front.
+    :class:`LazyEntries`), with ``numbers`` (id -> entry number) read one id at a time,
+    so that nothing is made up front.
     """
 
-    __slots__ = ("entries", "exercises", "source", "_by_id")
+    __slots__ = ("entries", "exercises", "source", "_numbers")
 
     def __init__(
         self,
         entries: Sequence[Entry],
         exercises: tuple[Exercise, ...] = (),
         source: str = "bundled",
-        ids: Sequence[str] | None = None,
+        numbers: Mapping[str, int] | None = None,
     ) -> None:
         self.entries = entries
         self.exercises = exercises
         self.source = source
-        keys = ids if ids is not None else [entry.id for entry in entries]
-        self._by_id = {key: number for number, key in enumerate(keys)}
+        if numbers is None:
+            numbers = {entry.id: number for number, entry in enumerate(entries)}
+        self._numbers = numbers
 
     def __repr__(self) -> str:
         return f"Dataset({len(self.entries)} entries from {self.source})"
@@ -73,13 +75,15 @@ class Dataset:
     @property
     def ids(self) -> list[str]:
         """Every entry's id, in order, without making lazily read entries."""
-        return list(self._by_id)
+        return list(self._numbers)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id; ignoring case when only one id matches that way."""
-        number = self._by_id.get(entry_id)
+        number = self._numbers.get(entry_id)
         if number is None:
-            folded = [n for key, n in self._by_id.items() if key.casefold() == entry_id.casefold()]
+            folded = [
+                n for key, n in self._numbers.items() if key.casefold() == entry_id.casefold()
+            ]
             number = folded[0] if len(folded) == 1 else None
         return None if number is None else self.entries[number]
 
@@ -209,6 +213,11 @@ def decode(raw: bytes, path: Path) -> str:
             f"{path}: line {line}: not UTF-8 text (byte 0x{raw[error.start]:02x}); "
             "save the file as UTF-8"
         ) from None
+
+
+def open_dataset(data: str | Path | None) -> Dataset:
+    """The dataset to use: the user's file when one is given, else the bundled one."""
+    return load_file(data) if data else load_bundled()
 
 
 def load_file(path: str | Path) -> Dataset:
