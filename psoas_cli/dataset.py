@@ -385,13 +385,16 @@ def _entries_from_records(
         first_use[entry_id] = where
     entries: list[Entry] = []
     for (where, record), entry_id in zip(records, given, strict=True):
-        for key in ("question", "answer") + (("id",) if require_ids else ()):
-            if key not in record or record[key] is None:
+        question, answer = record.get("question"), record.get("answer")
+        for key, value in (("question", question), ("answer", answer)):
+            if value is None:
                 raise DatasetError(f"{path}: {where}: missing {key!r}")
-        for key in ("question", "answer"):
-            if not isinstance(record[key], str):
+        if require_ids and record.get("id") is None:
+            raise DatasetError(f"{path}: {where}: missing 'id'")
+        for key, value in (("question", question), ("answer", answer)):
+            if not isinstance(value, str):
                 raise DatasetError(f"{path}: {where}: {key!r} must be text")
-        question, answer = _tidy_text(record["question"]), _tidy_text(record["answer"])
+        question, answer = _tidy_text(question), _tidy_text(answer)
         if not question:
             raise DatasetError(f"{path}: {where}: empty question")
         if not answer:
@@ -399,13 +402,14 @@ def _entries_from_records(
         if entry_id is None:
             entry_id = _unique(slugify(question), first_use)
             first_use[entry_id] = where
+        topics, phrasings = record.get("topics"), record.get("phrasings")
         entries.append(
             Entry(
-                id=entry_id,
-                question=question,
-                answer=answer,
-                topics=_text_list(record.get("topics"), "topics", path, where),
-                phrasings=_text_list(record.get("phrasings"), "phrasings", path, where),
+                entry_id,
+                question,
+                answer,
+                () if topics is None else _text_list(topics, "topics", path, where),
+                () if phrasings is None else _text_list(phrasings, "phrasings", path, where),
             )
         )
     return tuple(entries)
@@ -423,7 +427,9 @@ def _given_id(record: dict[str, Any], path: Path, where: str) -> str | None:
 
 def _tidy_text(text: str) -> str:
     """Text without outer space, with Windows and old Mac line ends made plain."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def _unique(slug: str, taken: dict[str, str]) -> str:

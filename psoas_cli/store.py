@@ -369,6 +369,9 @@ class IndexStore:
             # Pages stay in memory until the commit, so the store is locked against
             # readers only while it is written out, not while the rows are made.
             connection.execute("PRAGMA cache_spill = OFF")
+            # Fewer waits for the disk (30 ms of 350 for MedQuAD): a write is still all or
+            # nothing if psoas is killed, only not if the machine loses power meanwhile.
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("BEGIN IMMEDIATE")
             try:
                 work()
