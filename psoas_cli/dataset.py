@@ -94,15 +94,27 @@ class Dataset:
 
 
 class LazyEntries(Sequence[Entry]):
-    """Entries made one at a time, when first asked for, by ``make(number)``."""
+    """Entries made one at a time, when first asked for, by ``make(number)``; going
+    through all of them reads them in one go with ``every()``, if given, and keeps none."""
 
-    def __init__(self, count: int, make: Callable[[int], Entry]) -> None:
+    def __init__(
+        self,
+        count: int,
+        make: Callable[[int], Entry],
+        every: Callable[[], Iterator[Entry]] | None = None,
+    ) -> None:
         self._count = count
         self._make = make
+        self._every = every
         self._made: dict[int, Entry] = {}
 
     def __len__(self) -> int:
         return self._count
+
+    def __iter__(self) -> Iterator[Entry]:
+        if self._every is None:
+            return (self[number] for number in range(self._count))
+        return self._every()
 
     @overload
     def __getitem__(self, number: int) -> Entry: ...

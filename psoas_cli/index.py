@@ -1,9 +1,11 @@
 """The inverted index over a dataset's fields, and how it is built.
 
 Postings are packed unsigned 32-bit pairs (entry number, term count), so a large
-dataset's index is compact in memory and quick to save and load, and a query reads
-only the postings of its own terms. A large FAQ is indexed in two processes where the
-system can fork.
+dataset's index is compact in memory and in the index store (:mod:`psoas_cli.store`),
+and a query reads only the postings of its own terms. An index is made of named
+tables (:class:`IndexTables`): dictionaries when it is built, columns of the store read
+one key at a time when it is stored. A large FAQ is indexed in two processes where
+the system can fork.
 """
 
 from __future__ import annotations
@@ -41,12 +43,7 @@ class IndexTables(NamedTuple):
 
 
 class Index:
-    """An inverted index over a dataset's fields.
-
-    Postings are packed ``array('I')`` pairs (entry number, term count), so a large
-    dataset's index is compact in memory and in the store; a query reads only the
-    postings of its own terms.
-    """
+    """An inverted index over a dataset's fields, read through its tables."""
 
     def __init__(self, analyzer: Analyzer, size: int, tables: IndexTables) -> None:
         self.analyzer = analyzer

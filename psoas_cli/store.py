@@ -134,8 +134,10 @@ def schema_version() -> int:
     return zlib.crc32("\n".join(SCHEMA.values()).encode()) & 0x7FFFFFFF
 
 
-#: SQLite's codes for a file that is not a database, or one damaged inside
-_DAMAGED = (26, 11)  # SQLITE_NOTADB, SQLITE_CORRUPT
+def _damaged(error: Exception) -> bool:
+    """Whether SQLite found the file not a database (SQLITE_NOTADB), or damaged inside
+    (SQLITE_CORRUPT and its extended codes)."""
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) in (26, 11)
 
 
 def open_indexed(
@@ -291,7 +293,7 @@ class IndexStore:
     def _failed(self, error: sqlite3.Error) -> None:
         """After an error: a store found damaged is removed, to be made again next time
         (this process goes on reading what it can, and writes no more)."""
-        if getattr(error, "sqlite_errorcode", None) in _DAMAGED and not self._discarded:
+        if _damaged(error) and not self._discarded:
             self._discarded = True
             _discard(self.path, self._found)
 
@@ -319,7 +321,7 @@ class IndexStore:
             except sqlite3.DatabaseError as error:
                 if connection is not None:
                     connection.close()
-                if getattr(error, "sqlite_errorcode", None) not in _DAMAGED or attempt:
+                if not _damaged(error) or attempt:
                     return None
                 _discard(path, info)
         return None
@@ -486,7 +488,9 @@ class IndexStore:
         )
         index = Index(general_analyzer(), size, tables)
         numbers = _Column(rows.number, rows.all_numbers)
-        return Dataset(LazyEntries(size, rows.entry), source=source, numbers=numbers), index
+        return Dataset(
+            LazyEntries(size, rows.entry, rows.every_entry), source=source, numbers=numbers
+        ), index
 
 
 V = TypeVar("V")
@@ -564,17 +568,17 @@ class _Rows:
 
     # entries
 
+    _ENTRY = "SELECT id, question, answer, topics, phrasings FROM entry WHERE faq = ?"
+
     def entry(self, number: int) -> Entry:
-        row = self._one(
-            "SELECT id, question, answer, topics, phrasings FROM entry"
-            " WHERE faq = ? AND number = ?",
-            number,
-        )
+        row = self._one(f"{self._ENTRY} AND number = ?", number)
         if row is None:
             missing = "(this entry could not be read from the index store)"
             return Entry(f"entry-{number + 1}", missing, missing)
-        entry_id, question, answer, topics, phrasings = row
-        return Entry(str(entry_id), str(question), str(answer), _texts(topics), _texts(phrasings))
+        return _entry(row)
+
+    def every_entry(self) -> Iterator[Entry]:
+        return map(_entry, self._all(f"{self._ENTRY} ORDER BY number"))
 
     def number(self, entry_id: str) -> int | None:
         row = self._one("SELECT number FROM entry WHERE faq = ? AND id = ?", entry_id)
@@ -654,6 +658,11 @@ class _Rows:
             checked = _whole(entries, self._size + 1)
             if checked is not None:
                 yield str(word), checked
+
+
+def _entry(row: tuple[object, ...]) -> Entry:
+    entry_id, question, answer, topics, phrasings = row
+    return Entry(str(entry_id), str(question), str(answer), _texts(topics), _texts(phrasings))
 
 
 def _whole(value: object, below: int) -> int | None:
