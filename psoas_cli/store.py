@@ -53,9 +53,10 @@ ProgressFactory = Callable[[int], AbstractContextManager[Callable[[int], None] |
 #: Told, in one line, why the cache was not used (the CLI passes ``render.notice``).
 Notice = Callable[[str], None]
 
-#: A user's file with fewer entries than this is indexed on every call: it takes
-#: little longer than reading a stored index, and keeps the store for files that need it.
-MIN_ENTRIES = 2000
+#: A smaller file is indexed on every call, which takes no longer than opening the
+#: store (measured with MedQuAD's entries: 49 KB, 88 ms either way; 100 KB, 101 ms
+#: indexed against 90 ms stored; 1 MB, 305 against 95 ms).
+MIN_BYTES = 64 * 1024
 #: How many indexed FAQs the store keeps; the least recently written go first.
 KEEP = 8
 STORE_NAME = "index.sqlite3"
@@ -162,8 +163,7 @@ def _open_file(
     path: Path, progress: ProgressFactory | None, notice: Notice | None
 ) -> tuple[Dataset, Index]:
     seen = FileState.of(path)
-    # Fewer bytes than this cannot hold MIN_ENTRIES entries, even as CSV ("q,a\n").
-    store = None if seen is not None and seen.size < 4 * MIN_ENTRIES else _open_store(notice)
+    store = None if seen is not None and seen.size < MIN_BYTES else _open_store(notice)
     code = code_stamp() if store is not None else ""
     if store is not None and seen is not None:
         found = store.read_unchanged(seen, code, str(path))
@@ -178,7 +178,7 @@ def _open_file(
     dataset = parse_text(decode(raw, path), path)
     analyzer = general_analyzer()
     index = _build(dataset, analyzer, progress)
-    if store is not None and len(dataset.entries) >= MIN_ENTRIES:
+    if store is not None and len(raw) >= MIN_BYTES:
         store.write(IndexKey(digest, code, str(path), seen), dataset, index)
     return dataset, index
 

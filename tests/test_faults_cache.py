@@ -36,7 +36,7 @@ needs_root = pytest.mark.skipif(
 @pytest.fixture(autouse=True)
 def any_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Store FAQs of any size (in this process), so that the small ones here are stored."""
-    monkeypatch.setattr(psoas_cli.store, "MIN_ENTRIES", 1)
+    monkeypatch.setattr(psoas_cli.store, "MIN_BYTES", 0)
 
 
 def faq(path: Path) -> Path:

@@ -59,7 +59,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty cache folder, and a store for files of any size."""
     folder = tmp_path / "c"
     monkeypatch.setenv("PSOAS_CACHE_DIR", str(folder))
-    monkeypatch.setattr(psoas_cli.store, "MIN_ENTRIES", 1)
+    monkeypatch.setattr(psoas_cli.store, "MIN_BYTES", 0)
     return folder
 
 
@@ -151,10 +151,25 @@ def test_only_the_store_is_in_the_cache_folder(tmp_path: Path, cache: Path):
 def test_a_small_file_is_not_stored_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = tmp_path / "c"
     monkeypatch.setenv("PSOAS_CACHE_DIR", str(folder))
-    assert len(THINGS) < psoas_cli.store.MIN_ENTRIES
-    dataset, _ = open_indexed(faq(tmp_path / "faq.jsonl"))
+    path = faq(tmp_path / "faq.jsonl")
+    assert path.stat().st_size < psoas_cli.store.MIN_BYTES
+    dataset, _ = open_indexed(path)
     assert len(dataset.entries) == len(THINGS)
     assert not folder.exists()
+
+
+def test_a_file_of_min_bytes_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "c"
+    monkeypatch.setenv("PSOAS_CACHE_DIR", str(folder))
+    path = tmp_path / "faq.jsonl"
+    rows = (
+        {"question": f"How do I look after plant {n}?", "answer": "Water it. " * 20}
+        for n in range(400)
+    )
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    assert path.stat().st_size >= psoas_cli.store.MIN_BYTES
+    open_indexed(path)
+    assert stored(folder) == [(str(path), 400)]
 
 
 def test_the_store_is_keyed_by_content_not_by_path(tmp_path: Path, cache: Path, builds):
@@ -456,7 +471,7 @@ def test_the_file_state_of_a_regular_file_only(tmp_path: Path):
 
 
 def test_the_cli_reuses_its_store_between_calls(run, tmp_path: Path, monkeypatch, builds):
-    monkeypatch.setattr(psoas_cli.store, "MIN_ENTRIES", 1)
+    monkeypatch.setattr(psoas_cli.store, "MIN_BYTES", 0)
     folder = tmp_path / "cli-cache"
     env = {"PSOAS_CACHE_DIR": str(folder)}
     path = faq(tmp_path / "faq.jsonl")
