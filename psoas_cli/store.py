@@ -80,7 +80,7 @@ SCHEMA = {
     entries INTEGER NOT NULL CHECK (entries >= 0),
     written REAL NOT NULL,  -- seconds since 1970; the oldest go first
     UNIQUE (digest, code)
-) STRICT""",
+)""",
     "data_file": """CREATE TABLE data_file (
     device INTEGER NOT NULL,
     inode INTEGER NOT NULL,
@@ -89,7 +89,7 @@ SCHEMA = {
     ctime_ns INTEGER NOT NULL,
     faq INTEGER NOT NULL REFERENCES faq ON DELETE CASCADE,
     PRIMARY KEY (device, inode, faq)
-) STRICT, WITHOUT ROWID""",
+) WITHOUT ROWID""",
     "entry": """CREATE TABLE entry (
     faq INTEGER NOT NULL REFERENCES faq ON DELETE CASCADE,
     number INTEGER NOT NULL,  -- 0, 1, ... in the order of the file
@@ -100,14 +100,14 @@ SCHEMA = {
     phrasings TEXT NOT NULL,  -- a JSON array of text
     PRIMARY KEY (faq, number),
     UNIQUE (faq, id)
-) STRICT""",
+)""",
     "field": """CREATE TABLE field (
     faq INTEGER NOT NULL REFERENCES faq ON DELETE CASCADE,
     name TEXT NOT NULL,  -- question, phrasings, topics or answer
     total INTEGER NOT NULL,  -- the terms of this field in all entries
     lengths BLOB NOT NULL,  -- the terms of this field in each entry, as uint32
     PRIMARY KEY (faq, name)
-) STRICT""",
+)""",
     "term": """CREATE TABLE term (
     faq INTEGER NOT NULL REFERENCES faq ON DELETE CASCADE,
     term TEXT NOT NULL,
@@ -117,13 +117,13 @@ SCHEMA = {
     topics BLOB,
     answer BLOB,
     PRIMARY KEY (faq, term)
-) STRICT""",
+)""",
     "word": """CREATE TABLE word (
     faq INTEGER NOT NULL REFERENCES faq ON DELETE CASCADE,
     word TEXT NOT NULL,
     entries INTEGER NOT NULL,  -- how many entries use it, for mending typos
     PRIMARY KEY (faq, word)
-) STRICT, WITHOUT ROWID""",
+) WITHOUT ROWID""",
 }
 
 
@@ -418,11 +418,11 @@ class IndexStore:
             " (SELECT faq FROM faq ORDER BY written DESC, faq DESC LIMIT -1 OFFSET ?)",
             (KEEP - 1,),
         )
-        (faq,) = execute(
-            "INSERT INTO faq (digest, code, source, entries, written) VALUES (?, ?, ?, ?, ?)"
-            " RETURNING faq",
+        faq = execute(
+            "INSERT INTO faq (digest, code, source, entries, written) VALUES (?, ?, ?, ?, ?)",
             (key.digest, key.code, key.source, len(dataset.entries), time.time()),
-        ).fetchone()
+        ).lastrowid
+        assert faq is not None  # every INSERT sets it
         many = self._connection.executemany
 
         def texts(values: tuple[str, ...]) -> str:
@@ -489,7 +489,13 @@ class IndexStore:
             self._failed(error)
             return None
         totals = {name: total for name, total, _ in fields}
-        if sorted(totals) != sorted(FIELDS) or any(n != 4 * size for _, _, n in fields):
+        fits = (
+            isinstance(size, int)
+            and sorted(totals) == sorted(FIELDS)
+            and all(isinstance(total, int) and total >= 0 for total in totals.values())
+            and all(n == 4 * size for _, _, n in fields)  # each length a uint32
+        )
+        if not fits:
             self._transaction(
                 lambda: self._connection.execute("DELETE FROM faq WHERE faq = ?", (faq,))
             )

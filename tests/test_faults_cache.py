@@ -247,11 +247,12 @@ def _other_version(store: Path) -> None:
         connection.execute("PRAGMA user_version = 1")
 
 
-def _not_strict(store: Path) -> None:
+def _other_column_type(store: Path) -> None:
     with sqlite3.connect(store) as connection:
         connection.execute("PRAGMA writable_schema = ON")
         connection.execute(
-            "UPDATE sqlite_master SET sql = replace(sql, ') STRICT', ')') WHERE name = 'entry'"
+            "UPDATE sqlite_master SET sql = replace(sql, 'answer TEXT', 'answer BLOB')"
+            " WHERE name = 'entry'"
         )
 
 
@@ -286,7 +287,7 @@ def _damaged_pages(store: Path) -> None:
         _other_schema,
         _extra_trigger,
         _other_version,
-        _not_strict,
+        _other_column_type,
         _foreign_database,
         _bytes(b""),
         _bytes(os.urandom(10000)),
@@ -319,6 +320,8 @@ def test_a_store_in_another_shape_is_made_again(run, tmp_path: Path, damage):
         "UPDATE faq SET entries = entries - 1",
         "UPDATE field SET lengths = x'00' WHERE name = 'answer'",
         "DELETE FROM field WHERE name = 'topics'",
+        "UPDATE field SET total = 'many' WHERE name = 'question'",
+        "UPDATE faq SET entries = 'six'",
     ],
 )
 def test_stored_rows_that_do_not_fit_together_are_indexed_again(run, tmp_path: Path, sql: str):
@@ -339,6 +342,8 @@ def test_stored_rows_that_do_not_fit_together_are_indexed_again(run, tmp_path: P
         "UPDATE term SET question = x'0102030405'",  # not whole (entry, count) pairs
         "UPDATE term SET answer = x'ffffffff01000000'",  # an entry beyond the last
         "UPDATE entry SET topics = 'not json', phrasings = '[1, 2]'",
+        "UPDATE entry SET question = 5, answer = x'00ff', id = 2.5 WHERE number = 2",
+        "UPDATE term SET entries = 'many', topics = 'text, not a blob'",
         "UPDATE word SET entries = -5",
         "DELETE FROM entry WHERE number = 2",
         "DELETE FROM term",
