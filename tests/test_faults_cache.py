@@ -452,3 +452,42 @@ def test_an_empty_home_means_no_cache_and_still_an_answer(
         assert result.stderr == ""
     assert list(work.iterdir()) == []
     assert (root_cache.stat().st_mtime_ns if root_cache.exists() else None) == before
+
+
+# --------------------------------------------------------------------------- locks
+
+
+def test_a_store_another_psoas_is_writing_is_still_read(run, tmp_path: Path):
+    path = faq(tmp_path / "faq.jsonl")
+    folder = tmp_path / "c"
+    first = ask(run, path, folder)
+    writer = sqlite3.connect(folder / STORE_NAME, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # writing, not yet committing
+    writer.execute("DELETE FROM entry")
+    try:
+        again = ask(run, path, folder)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert again.stdout == first.stdout
+    assert again.stderr == ""
+
+
+def test_a_store_locked_past_the_timeout_is_done_without(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(psoas_cli.store, "BUSY_SECONDS", 0.05)
+    path = faq(tmp_path / "faq.jsonl")
+    folder = tmp_path / "c"
+    first = ask(run, path, folder)
+    locker = sqlite3.connect(folder / STORE_NAME, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        again = ask(run, path, folder)
+        other = ask(run, faq(tmp_path / "other.jsonl"), folder)  # cannot be written now
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    assert again.stderr == ""
+    assert other.exit_code == 0 and other.stderr == ""
