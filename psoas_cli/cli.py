@@ -238,7 +238,7 @@ def ask(
         if batch and query:
             raise _usage_error("--batch reads the queries from stdin; give no query words")
         text = "" if batch else _read_query(query)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         with _user_errors():
             code = _answer_lines(dataset, index, limit, threshold)
@@ -273,7 +273,7 @@ def list_entries(
       psoas list --json
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
 
     with _user_errors():
         dataset = open_dataset(data)
@@ -311,7 +311,7 @@ def show(
     from psoas_cli.store import open_indexed
 
     with _user_errors():
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     entry = dataset.get(entry_id.strip())
     if entry is None:
         render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
@@ -373,7 +373,7 @@ def exercises(
       psoas exercises --guide --only boat-pose
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
 
     with _user_errors():
         if only and not guide:
@@ -432,7 +432,7 @@ def chat(
     with _user_errors():
         threshold = _threshold(min_score)
         emergency_line = emergency_advice(region)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     with _user_errors():  # stdin that cannot be read, or an endless line
         code = run_chat(
             dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold
@@ -460,7 +460,7 @@ def tip(
       psoas tip --seed 7
     """
     from psoas_cli import render
-    from psoas_cli.store import open_dataset
+    from psoas_cli.dataset import open_dataset
     from psoas_cli.tips import pick_tip
 
     with _user_errors():
@@ -526,7 +526,7 @@ def evaluate_queries(
 
     with _user_errors():
         threshold = _threshold(min_score)
-        dataset, index = open_indexed(data, progress=render.indexing_progress)
+        dataset, index = open_indexed(data, render.indexing_progress, render.notice)
         rows = load_labelled(Path(queries), dataset)
     report = evaluate(rows, dataset, index, min_score=threshold)
     if json_output:

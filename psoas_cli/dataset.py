@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
@@ -47,25 +47,27 @@ class Exercise(NamedTuple):
 class Dataset:
     """The entries of one FAQ and, for the bundled one, its exercises.
 
-    ``entries`` is any sequence of entries; a large FAQ read back from the cache
+    ``entries`` is any sequence of entries; a large FAQ read back from the index store
     passes one that makes each entry when it is first asked for (see
-    :class:`LazyEntries`), with ``ids`` given so that nothing is made up front.
+    :class:`LazyEntries`), with ``numbers`` (id -> entry number) read one id at a time,
+    so that nothing is made up front.
     """
 
-    __slots__ = ("entries", "exercises", "source", "_by_id")
+    __slots__ = ("entries", "exercises", "source", "_numbers")
 
     def __init__(
         self,
         entries: Sequence[Entry],
         exercises: tuple[Exercise, ...] = (),
         source: str = "bundled",
-        ids: Sequence[str] | None = None,
+        numbers: Mapping[str, int] | None = None,
     ) -> None:
         self.entries = entries
         self.exercises = exercises
         self.source = source
-        keys = ids if ids is not None else [entry.id for entry in entries]
-        self._by_id = {key: number for number, key in enumerate(keys)}
+        if numbers is None:
+            numbers = {entry.id: number for number, entry in enumerate(entries)}
+        self._numbers = numbers
 
     def __repr__(self) -> str:
         return f"Dataset({len(self.entries)} entries from {self.source})"
@@ -73,13 +75,15 @@ class Dataset:
     @property
     def ids(self) -> list[str]:
         """Every entry's id, in order, without making lazily read entries."""
-        return list(self._by_id)
+        return list(self._numbers)
 
     def get(self, entry_id: str) -> Entry | None:
         """The entry with this id; ignoring case when only one id matches that way."""
-        number = self._by_id.get(entry_id)
+        number = self._numbers.get(entry_id)
         if number is None:
-            folded = [n for key, n in self._by_id.items() if key.casefold() == entry_id.casefold()]
+            folded = [
+                n for key, n in self._numbers.items() if key.casefold() == entry_id.casefold()
+            ]
             number = folded[0] if len(folded) == 1 else None
         return None if number is None else self.entries[number]
 
@@ -90,15 +94,27 @@ class Dataset:
 
 
 class LazyEntries(Sequence[Entry]):
-    """Entries made one at a time, when first asked for, by ``make(number)``."""
+    """Entries made one at a time, when first asked for, by ``make(number)``; going
+    through all of them reads them in one go with ``every()``, if given, and keeps none."""
 
-    def __init__(self, count: int, make: Callable[[int], Entry]) -> None:
+    def __init__(
+        self,
+        count: int,
+        make: Callable[[int], Entry],
+        every: Callable[[], Iterator[Entry]] | None = None,
+    ) -> None:
         self._count = count
         self._make = make
+        self._every = every
         self._made: dict[int, Entry] = {}
 
     def __len__(self) -> int:
         return self._count
+
+    def __iter__(self) -> Iterator[Entry]:
+        if self._every is None:
+            return (self[number] for number in range(self._count))
+        return self._every()
 
     @overload
     def __getitem__(self, number: int) -> Entry: ...
@@ -211,6 +227,11 @@ def decode(raw: bytes, path: Path) -> str:
         ) from None
 
 
+def open_dataset(data: str | Path | None) -> Dataset:
+    """The dataset to use: the user's file when one is given, else the bundled one."""
+    return load_file(data) if data else load_bundled()
+
+
 def load_file(path: str | Path) -> Dataset:
     """A user's FAQ file: JSON array, JSON Lines or CSV."""
     path = Path(path)
@@ -230,7 +251,33 @@ def parse_text(text: str, path: Path) -> Dataset:
         records = _json_array_records(text, path)
     if not records:
         raise DatasetError(f"{path}: the file holds no entries")
+    if fmt != "csv" and _SURROGATE_ESCAPE.search(text):
+        records = [(where, _without_lone_surrogates(record)) for where, record in records]
     return Dataset(entries=_entries_from_records(records, path), source=str(path))
+
+
+#: JSON can spell half of a surrogate pair on its own ("\ud83d"), a character that no
+#: UTF-8 output (a terminal, the index store) can carry. It is replaced by U+FFFD, as a
+#: byte that is not UTF-8 would be. UTF-8 text itself cannot hold one, so only a file
+#: with such an escape is searched.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(record: Any) -> Any:
+    """The record with every lone surrogate replaced in its text values and their lists
+    (the only values an entry reads)."""
+    if not isinstance(record, dict):
+        return record
+    return {key: _replace_surrogates(value) for key, value in record.items()}
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _detect_format(text: str, path: Path) -> str:
@@ -281,22 +328,17 @@ def _json_array_records(text: str, path: Path) -> list[tuple[str, Any]]:
 
 
 def _jsonl_records(text: str, path: Path) -> list[tuple[str, Any]]:
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
-    try:
-        # One parse of the lines as an array is several times quicker than one per line.
-        records = json.loads("[" + ",".join(line for _, line in lines) + "]")
-    except (json.JSONDecodeError, RecursionError):
-        records = None
-    if not isinstance(records, list) or len(records) != len(lines):
-        records = []
-        for number, line in lines:
-            try:
-                records.append(json.loads(line))
-            except RecursionError:
-                raise DatasetError(f"{path}: line {number}: nested too deeply") from None
-            except json.JSONDecodeError as error:
-                raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
-    return [(f"line {number}", record) for (number, _), record in zip(lines, records, strict=True)]
+    records = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {number}", json.loads(line)))
+        except RecursionError:
+            raise DatasetError(f"{path}: line {number}: nested too deeply") from None
+        except json.JSONDecodeError as error:
+            raise DatasetError(f"{path}: line {number}: invalid JSON ({error.msg})") from None
+    return records
 
 
 def _csv_records(text: str, path: Path) -> Iterator[tuple[str, Any]]:
@@ -355,13 +397,16 @@ def _entries_from_records(
         first_use[entry_id] = where
     entries: list[Entry] = []
     for (where, record), entry_id in zip(records, given, strict=True):
-        for key in ("question", "answer") + (("id",) if require_ids else ()):
-            if key not in record or record[key] is None:
+        question, answer = record.get("question"), record.get("answer")
+        for key, value in (("question", question), ("answer", answer)):
+            if value is None:
                 raise DatasetError(f"{path}: {where}: missing {key!r}")
-        for key in ("question", "answer"):
-            if not isinstance(record[key], str):
+        if require_ids and record.get("id") is None:
+            raise DatasetError(f"{path}: {where}: missing 'id'")
+        for key, value in (("question", question), ("answer", answer)):
+            if not isinstance(value, str):
                 raise DatasetError(f"{path}: {where}: {key!r} must be text")
-        question, answer = _tidy_text(record["question"]), _tidy_text(record["answer"])
+        question, answer = _tidy_text(question), _tidy_text(answer)
         if not question:
             raise DatasetError(f"{path}: {where}: empty question")
         if not answer:
@@ -369,13 +414,14 @@ def _entries_from_records(
         if entry_id is None:
             entry_id = _unique(slugify(question), first_use)
             first_use[entry_id] = where
+        topics, phrasings = record.get("topics"), record.get("phrasings")
         entries.append(
             Entry(
-                id=entry_id,
-                question=question,
-                answer=answer,
-                topics=_text_list(record.get("topics"), "topics", path, where),
-                phrasings=_text_list(record.get("phrasings"), "phrasings", path, where),
+                entry_id,
+                question,
+                answer,
+                () if topics is None else _text_list(topics, "topics", path, where),
+                () if phrasings is None else _text_list(phrasings, "phrasings", path, where),
             )
         )
     return tuple(entries)
@@ -393,7 +439,9 @@ def _given_id(record: dict[str, Any], path: Path, where: str) -> str | None:
 
 def _tidy_text(text: str) -> str:
     """Text without outer space, with Windows and old Mac line ends made plain."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def _unique(slug: str, taken: dict[str, str]) -> str:

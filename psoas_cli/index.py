@@ -1,9 +1,11 @@
 """The inverted index over a dataset's fields, and how it is built.
 
 Postings are packed unsigned 32-bit pairs (entry number, term count), so a large
-dataset's index is compact in memory and quick to save and load, and a query reads
-only the postings of its own terms. A large FAQ is indexed in two processes where the
-system can fork.
+dataset's index is compact in memory and in the index store (:mod:`psoas_cli.store`),
+and a query reads only the postings of its own terms. An index is made of named
+tables (:class:`IndexTables`): dictionaries when it is built, columns of the store read
+one key at a time when it is stored. A large FAQ is indexed in two processes where
+the system can fork.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import math
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from psoas_cli.analysis import Analyzer, default_analyzer
@@ -24,34 +26,37 @@ PARALLEL_FROM = 20000
 _PROGRESS_STEP = 1000
 
 
+class IndexTables(NamedTuple):
+    """What an index is made of, by name: built in memory, or read from the index store
+    one key at a time (see :mod:`psoas_cli.store`)."""
+
+    #: field -> term -> (entry number, count) pairs as packed unsigned 32-bit integers
+    postings: Mapping[str, Mapping[str, bytes]]
+    #: field -> each entry's length in terms, in entry order
+    lengths: Mapping[str, Sequence[int]]
+    #: field -> the sum of its lengths
+    totals: Mapping[str, int]
+    #: term -> how many entries use it
+    document_frequency: Mapping[str, int]
+    #: surface word -> how many entries use it, for mending typos
+    vocabulary: Mapping[str, int]
+
+
 class Index:
-    """An inverted index over a dataset's fields.
+    """An inverted index over a dataset's fields, read through its tables."""
 
-    Postings are packed ``array('I')`` pairs (entry number, term count), so a large
-    dataset's index is compact in memory and quick to save and load; a query reads
-    only the postings of its own terms.
-    """
-
-    #: bumped whenever the saved form or the analysis changes, so old caches are rebuilt
-    FORMAT = 4
-
-    def __init__(
-        self,
-        analyzer: Analyzer,
-        size: int,
-        postings: dict[str, dict[str, Sequence[int] | bytes]],
-        lengths: dict[str, Sequence[int]],
-        document_frequency: dict[str, int],
-        vocabulary: dict[str, int],
-    ) -> None:
+    def __init__(self, analyzer: Analyzer, size: int, tables: IndexTables) -> None:
         self.analyzer = analyzer
         self.size = size
-        self._postings = postings
-        self.lengths = lengths
-        self.average_length = {f: (sum(lengths[f]) / size if size else 0.0) or 1.0 for f in FIELDS}
-        self.document_frequency = document_frequency
+        self.tables = tables
+        self.lengths = tables.lengths
+        self.average_length = {
+            f: (tables.totals.get(f, 0) / size if size else 0.0) or 1.0 for f in FIELDS
+        }
+        self.document_frequency = tables.document_frequency
         #: surface word -> number of entries that use it, for mending typos
-        self.vocabulary = vocabulary
+        self.vocabulary = tables.vocabulary
+        self._unpacked: dict[tuple[str, str], Sequence[int] | None] = {}
         self._vocabulary_words: list[str] | None = None
         self._question_terms: dict[int, list[frozenset[str]]] = {}
         #: typo corrections worked out so far (a batch repeats its words)
@@ -88,86 +93,15 @@ class Index:
             elif progress is not None:
                 progress(len(entries) - middle)
             parts = [first, second]
-        return cls._from_parts(analyzer, len(entries), parts)
-
-    @classmethod
-    def _from_parts(cls, analyzer: Analyzer, size: int, parts: list[_Part]) -> Index:
-        postings: dict[str, dict[str, bytes]] = {}
-        for name in FIELDS:
-            if len(parts) == 1:
-                postings[name] = parts[0].postings[name]
-                continue
-            # entry numbers ascend from one part to the next, so bytes simply join
-            merged: dict[str, bytes] = {}
-            for part in parts:
-                for term, packed in part.postings[name].items():
-                    merged[term] = merged.get(term, b"") + packed
-            postings[name] = merged
-        lengths = {name: _unpacked(b"".join(p.lengths[name] for p in parts)) for name in FIELDS}
-        document_frequency: Counter[str] = Counter()
-        word_entries: Counter[str] = Counter()
-        word_term: dict[str, str] = {}
-        for part in parts:
-            document_frequency.update(part.document_frequency)
-            word_entries.update(part.word_entries)
-            word_term.update(part.word_term)
-        # A misspelt word is most likely one of the words many entries use.
-        vocabulary = {
-            word: word_entries[word] if analyzer.has_phrases else document_frequency.get(term, 0)
-            for word, term in word_term.items()
-            if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords
-        }
-        for word in analyzer.lexicon_words - vocabulary.keys():
-            # a typo is never mended into a word that is then dropped as filler
-            if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords:
-                vocabulary[word] = 0
-        return cls(
-            analyzer,
-            size,
-            postings,  # type: ignore[arg-type]
-            lengths,
-            dict(document_frequency),
-            vocabulary,
-        )
-
-    def to_state(self) -> tuple[object, ...]:
-        """The index as plain values (bytes, dicts, ints) that marshal can save."""
-        postings = {
-            f: {t: (p if isinstance(p, bytes) else _packed(p)) for t, p in fp.items()}
-            for f, fp in self._postings.items()
-        }
-        lengths = {f: _packed(a) for f, a in self.lengths.items()}
-        return (
-            self.size,
-            postings,
-            lengths,
-            self.document_frequency,
-            self.vocabulary,
-            self.related,
-            self._question_terms,
-        )
-
-    @classmethod
-    def from_state(cls, state: tuple[object, ...], analyzer: Analyzer | None = None) -> Index:
-        size, postings, lengths, document_frequency, vocabulary, related, questions = state
-        index = cls(
-            analyzer or default_analyzer(),
-            size,  # type: ignore[arg-type]
-            postings,  # type: ignore[arg-type]
-            {name: _unpacked(raw) for name, raw in lengths.items()},  # type: ignore[attr-defined]
-            document_frequency,  # type: ignore[arg-type]
-            vocabulary,  # type: ignore[arg-type]
-        )
-        index.related = related  # type: ignore[assignment]
-        index._question_terms = questions  # type: ignore[assignment]
-        return index
+        return cls(analyzer, len(entries), _tables(analyzer, parts))
 
     def postings(self, field_name: str, term: str) -> Sequence[int] | None:
         """(entry number, count) pairs, flat, for a term in one field."""
-        field_postings = self._postings[field_name]
-        plist = field_postings.get(term)
-        if isinstance(plist, bytes):
-            field_postings[term] = plist = _unpacked(plist)
+        key = (field_name, term)
+        if key in self._unpacked:
+            return self._unpacked[key]
+        packed = self.tables.postings[field_name].get(term)
+        plist = self._unpacked[key] = None if packed is None else _unpacked(packed)
         return plist
 
     def question_terms(self, document: int, entry: Entry) -> list[frozenset[str]]:
@@ -190,6 +124,46 @@ class Index:
         if self._vocabulary_words is None:
             self._vocabulary_words = list(self.vocabulary)
         return self._vocabulary_words
+
+
+def _tables(analyzer: Analyzer, parts: list[_Part]) -> IndexTables:
+    """The tables of a whole index from the parts indexed apart."""
+    postings: dict[str, dict[str, bytes]] = {}
+    for name in FIELDS:
+        if len(parts) == 1:
+            postings[name] = parts[0].postings[name]
+            continue
+        # entry numbers ascend from one part to the next, so bytes simply join
+        merged: dict[str, bytes] = {}
+        for part in parts:
+            for term, packed in part.postings[name].items():
+                merged[term] = merged.get(term, b"") + packed
+        postings[name] = merged
+    lengths = {name: _unpacked(b"".join(p.lengths[name] for p in parts)) for name in FIELDS}
+    document_frequency: Counter[str] = Counter()
+    word_entries: Counter[str] = Counter()
+    word_term: dict[str, str] = {}
+    for part in parts:
+        document_frequency.update(part.document_frequency)
+        word_entries.update(part.word_entries)
+        word_term.update(part.word_term)
+    # A misspelt word is most likely one of the words many entries use.
+    vocabulary = {
+        word: word_entries[word] if analyzer.has_phrases else document_frequency.get(term, 0)
+        for word, term in word_term.items()
+        if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords
+    }
+    for word in analyzer.lexicon_words - vocabulary.keys():
+        # a typo is never mended into a word that is then dropped as filler
+        if len(word) >= 3 and word.isalpha() and word not in analyzer.stopwords:
+            vocabulary[word] = 0
+    return IndexTables(
+        postings=postings,
+        lengths=lengths,
+        totals={name: sum(numbers) for name, numbers in lengths.items()},
+        document_frequency=dict(document_frequency),
+        vocabulary=vocabulary,
+    )
 
 
 class _Part(NamedTuple):
@@ -353,13 +327,6 @@ def _join_part(child: tuple[int, int]) -> _Part | None:
     return part if isinstance(part, _Part) else None
 
 
-def _packed(numbers: Sequence[int]) -> bytes:
-    """Unsigned 32-bit integers as bytes, for saving."""
-    if isinstance(numbers, memoryview):
-        return numbers.tobytes()
-    return memoryview(numbers).tobytes()  # type: ignore[arg-type]
-
-
 def _unpacked(raw: bytes) -> Sequence[int]:
-    """The integers of :func:`_packed`, read in place (no copy, no array module)."""
-    return memoryview(raw).cast("I")  # type: ignore[return-value]
+    """Packed unsigned 32-bit integers, read in place (no copy, no array module)."""
+    return memoryview(raw).cast("I")

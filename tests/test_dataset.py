@@ -221,3 +221,42 @@ def test_other_ids_are_refused(tmp_path: Path, given):
     path.write_text(json.dumps([{"id": given, "question": "Q?", "answer": "A"}]), "utf-8")
     with pytest.raises(DatasetError, match="'id' must be text or a whole number"):
         load_file(path)
+
+
+def test_json_lines_of_which_none_is_valid_json_are_an_error(tmp_path: Path):
+    # Each line is broken, though the lines joined by commas would be one valid array.
+    path = tmp_path / "broken.jsonl"
+    path.write_text(
+        '{"question": "Q one?", "answer": "A one."}, {"question": "Q two?"\n"answer": "A two."}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DatasetError, match=r"broken.jsonl: line 1: invalid JSON \(Extra data\)"):
+        load_file(path)
+
+
+def test_the_cli_refuses_json_lines_with_no_valid_line(run, tmp_path: Path):
+    path = tmp_path / "broken.jsonl"
+    lines = '{"question": "Q?", "answer": "A"}, {"question": "R?"\n"answer": "B"}\n'
+    path.write_text(lines, encoding="utf-8")
+    result = run("ask", "--data", str(path), "Q")
+    assert result.exit_code == 2
+    assert "line 1: invalid JSON" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_lone_surrogate_is_replaced_when_the_file_is_loaded(tmp_path: Path, suffix: str):
+    record = (
+        '{"id": "a\\ud83d", "question": "Q \\udc00?", "answer": "a \\ud83d",'
+        ' "topics": ["t\\uDBFF"], "phrasings": ["p \\ud83d"]}'
+    )
+    path = tmp_path / f"faq{suffix}"
+    path.write_text(f"[{record}]" if suffix == ".json" else record + "\n", encoding="utf-8")
+    entry = load_file(path).entries[0]
+    assert entry == ("a\ufffd", "Q \ufffd?", "a \ufffd", ("t\ufffd",), ("p \ufffd",))
+    assert "".join([*entry[:3], *entry.topics, *entry.phrasings]).encode("utf-8")
+
+
+def test_a_surrogate_pair_in_json_stays_one_character(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    path.write_text('[{"question": "Smile?", "answer": "\\ud83d\\ude00"}]', encoding="utf-8")
+    assert load_file(path).entries[0].answer == "\U0001f600"
