@@ -160,41 +160,6 @@ class Analyzer:
         if stems:
             self._phrases.setdefault(stems[0], []).append((stems, concept))
 
-    def to_state(self) -> tuple[object, ...]:
-        """The built tables as plain values that marshal can save."""
-        return (
-            self.keep,
-            self.stopwords,
-            self._term_of_word,
-            self._phrases,
-            self.concepts,
-            self.related,
-            self.lexicon_words,
-            self.asks,
-            self.subject,
-            self.subject_topics,
-            self.elsewhere,
-        )
-
-    @classmethod
-    def from_state(cls, state: tuple[object, ...]) -> Analyzer:
-        """An analyzer from :meth:`to_state`, without reading or building the lexicon."""
-        analyzer = cls.__new__(cls)
-        (
-            analyzer.keep,
-            analyzer.stopwords,
-            analyzer._term_of_word,
-            analyzer._phrases,
-            analyzer.concepts,
-            analyzer.related,
-            analyzer.lexicon_words,
-            analyzer.asks,
-            analyzer.subject,
-            analyzer.subject_topics,
-            analyzer.elsewhere,
-        ) = state  # type: ignore[assignment]
-        return analyzer
-
     def _stem_word(self, word: str) -> str:
         term = self._term_of_word.get(word)
         if term is None:
