@@ -10,19 +10,26 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, NamedTuple
 
 from psoas_cli.matcher import SearchResult, find_matches, related_for_matches
-from psoas_cli.triage import detect_red_flags
+from psoas_cli.triage import Triage, triage
 
 if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset, Entry
     from psoas_cli.index import Index
     from psoas_cli.triage import RedFlag
 
+NO_TRIAGE = Triage([], [], {})
+
 
 class Answer(NamedTuple):
     result: SearchResult
-    flags: list[RedFlag]
+    #: the red flags of the query and the findings behind them
+    triage: Triage
     #: answer id -> its "See also" entries
     related: dict[str, list[Entry]]
+
+    @property
+    def flags(self) -> list[RedFlag]:
+        return self.triage.flags
 
     @property
     def answered(self) -> bool:
@@ -41,6 +48,6 @@ def answer_query(
 ) -> Answer:
     """Everything psoas says about ``query``; ``not_related`` are ids already offered."""
     result = find_matches(query, dataset, index, limit, min_score, highlight=highlight)
-    flags = detect_red_flags(query) if query.strip() else []
+    found = triage(query) if query.strip() else NO_TRIAGE
     related = related_for_matches(result.matches, dataset, index, not_related)
-    return Answer(result, flags, related)
+    return Answer(result, found, related)

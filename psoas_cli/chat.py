@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from psoas_cli import render
-from psoas_cli.answers import Answer, answer_query
+from psoas_cli.answers import NO_TRIAGE, Answer, answer_query
 from psoas_cli.dataset import Dataset
 from psoas_cli.errors import ExitCode, Terminated
 from psoas_cli.limits import QueryTooLong, check_length, read_lines
@@ -103,12 +103,14 @@ def run_chat(
     limit: int = 3,
     min_score: float = DEFAULT_MIN_SCORE,
     interactive: bool | None = None,
+    safety_net: bool = True,
 ) -> int:
     """Answer lines until ``quit`` or end of input; the exit code: 0, 130 on Ctrl-C,
     143 on SIGTERM, or 2 when a line longer than :data:`psoas_cli.limits.MAX_QUERY`
     was refused.
 
-    ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
+    ``safety_net`` ends each answer with the line naming the signs that need help (for
+    the bundled FAQ). ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
     prompt and line editing, and makes Ctrl-C cancel a line instead of ending; piped
     in, a session prints only its answers, as ``sqlite3`` does.
     """
@@ -131,7 +133,9 @@ def run_chat(
                 continue
             if command.name == "quit":
                 return code
-            last = _handle(command, dataset, index, last, emergency_line, limit, min_score)
+            last = _handle(
+                command, dataset, index, last, emergency_line, limit, min_score, safety_net
+            )
         except QueryTooLong as problem:  # that line is refused; the session goes on
             render.error(str(problem))
             code = ExitCode.USAGE
@@ -175,14 +179,15 @@ def _handle(
     emergency_line: str,
     limit: int,
     min_score: float,
+    safety_net: bool,
 ) -> LastQuestion | None:
     """Carry out one command; the question ``more`` would continue afterwards."""
     if command.name == "ask":
         reply = answer_query(command.argument, dataset, index, limit, min_score, highlight=True)
-        render.answer(reply, emergency_line=emergency_line)
+        render.answer(reply, emergency_line=emergency_line, safety_net=safety_net)
         return LastQuestion(command.argument, len(reply.result.matches), _offered(reply))
     if command.name == "more":
-        return _more(last, dataset, index, limit, min_score)
+        return _more(last, dataset, index, limit, min_score, safety_net)
     if command.name == "show":
         _show(command.argument, dataset, index)
     elif command.name == "list":
@@ -198,7 +203,12 @@ def _handle(
 
 
 def _more(
-    last: LastQuestion | None, dataset: Dataset, index: Index, limit: int, min_score: float
+    last: LastQuestion | None,
+    dataset: Dataset,
+    index: Index,
+    limit: int,
+    min_score: float,
+    safety_net: bool,
 ) -> LastQuestion | None:
     if last is None:
         chat_render.no_question_yet()
@@ -213,10 +223,10 @@ def _more(
     # The warning, if any, was shown with the first answers.
     more = Answer(
         result._replace(matches=fresh),
-        [],
+        NO_TRIAGE,
         related_for_matches(fresh, dataset, index, last.offered),
     )
-    render.answer(more, first_number=last.shown + 1)
+    render.answer(more, first_number=last.shown + 1, safety_net=safety_net)
     return LastQuestion(last.query, last.shown + len(fresh), last.offered | _offered(more))
 
 

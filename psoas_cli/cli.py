@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from psoas_cli.dataset import Dataset
     from psoas_cli.index import Index
 
+#: answers shown by ``ask``, and after a warning, unless --limit says otherwise
+DEFAULT_LIMIT, LIMIT_AFTER_WARNING = 3, 1
+
 
 class _Commands(TyperGroup):
     """Typer's command group, but a broken pipe leaves it as :class:`OutputClosed`:
@@ -160,7 +163,9 @@ def _read_query(words: list[str] | None) -> str:
     return text
 
 
-def _answer_lines(dataset: "Dataset", index: "Index", limit: int, threshold: float) -> int:
+def _answer_lines(
+    dataset: "Dataset", index: "Index", limit: int, threshold: float, region: str | None
+) -> int:
     """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
     line of its own with the error, the batch goes on, and it ends with exit code 2
     (at once if the line is endless: see :data:`psoas_cli.limits.MAX_SKIPPED`)."""
@@ -176,7 +181,7 @@ def _answer_lines(dataset: "Dataset", index: "Index", limit: int, threshold: flo
             code = ExitCode.USAGE
             continue
         reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
-        render.batch_line(render.answer_record(reply))
+        render.batch_line(render.answer_record(reply, region))
     return code
 
 
@@ -199,11 +204,20 @@ def ask(
         ),
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, max=100, help="Show at most this many answers.")
-    ] = 3,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--limit",
+            "-n",
+            min=1,
+            max=100,
+            show_default=False,
+            help="Show at most this many answers [default: 3; 1 after a warning].",
+        ),
+    ] = None,
     min_score: MinScoreOption = None,
     explain: Annotated[
-        bool, typer.Option("--explain", help="Show which words matched, and how.")
+        bool,
+        typer.Option("--explain", help="Show which words matched, and how, warnings included."),
     ] = False,
     batch: Annotated[
         bool,
@@ -241,16 +255,22 @@ def ask(
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         with _user_errors():
-            code = _answer_lines(dataset, index, limit, threshold)
+            code = _answer_lines(dataset, index, limit or DEFAULT_LIMIT, threshold, region)
         raise typer.Exit(code)
     styled = not json_output
-    reply = answer_query(text, dataset, index, limit, threshold, highlight=styled)
+    reply = answer_query(text, dataset, index, limit or DEFAULT_LIMIT, threshold, highlight=styled)
     if json_output:
-        render.dump_json(render.answer_record(reply))
+        render.dump_json(render.answer_record(reply, region, explain))
     else:
         # The emergency numbers are looked up only when there is a warning to show.
         emergency_line = emergency_advice(region) if reply.flags else ""
-        render.answer(reply, emergency_line=emergency_line, explain=explain)
+        render.answer(
+            reply,
+            emergency_line=emergency_line,
+            explain=explain,
+            after_warning=limit or LIMIT_AFTER_WARNING,
+            safety_net=data is None,
+        )
     if not reply.answered:
         raise typer.Exit(ExitCode.NOT_FOUND)
 
@@ -435,7 +455,12 @@ def chat(
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     with _user_errors():  # stdin that cannot be read, or an endless line
         code = run_chat(
-            dataset, index, emergency_line=emergency_line, limit=limit, min_score=threshold
+            dataset,
+            index,
+            emergency_line=emergency_line,
+            limit=limit,
+            min_score=threshold,
+            safety_net=data is None,
         )
     if code:
         raise typer.Exit(code)

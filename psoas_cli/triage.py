@@ -857,7 +857,7 @@ _NEGATES_FORWARD = frozenset({"absent_before", "hedge_loss"})
 class _Mention:
     """A concept item and what its context makes of it."""
 
-    __slots__ = ("item", "clause", "negated", "impaired", "context", "person", "asked")
+    __slots__ = ("item", "clause", "negated", "impaired", "context", "person", "asked", "cue")
 
     def __init__(self, item: _Item, clause: int) -> None:
         self.item = item
@@ -870,6 +870,8 @@ class _Mention:
         self.person = ""
         #: in a question in general, what is asked about (not the cause asked of)
         self.asked = True
+        #: the words that made a function a loss ("cannot" of "cannot feel")
+        self.cue = ""
 
     def concepts(self, lexicon: _Lexicon) -> set[str]:
         """The concepts this mention affirms: its own, or a lost function's loss."""
@@ -887,9 +889,8 @@ class _Mention:
             lost = self.impaired and name in lexicon.losses
             negated = self.negated and lexicon.kinds[name] != "function"
             context = self.context or ("negated" if negated else "")
-            yield Finding(
-                lexicon.losses[name] if lost else name, self.item.words, self.clause, context
-            )
+            words = f"{self.cue} {self.item.words}" if lost and self.cue else self.item.words
+            yield Finding(lexicon.losses[name] if lost else name, words, self.clause, context)
 
 
 class _Clause:
@@ -979,6 +980,7 @@ def _negate_forward(
                     head.negated = True  # "no bladder or bowel change"
                     return
                 mention.impaired = True  # the function absorbs the negation
+                mention.cue = cue.words
                 return
             if _negatable(mention, lexicon):
                 mention.negated = True
@@ -1040,6 +1042,7 @@ def _negate_backward(
                 continue
             if _kind_is(mention, lexicon, "function"):
                 mention.impaired = True
+                mention.cue = cue.words
                 return
             if _negatable(mention, lexicon):
                 mention.negated = negated_a_symptom = True
@@ -1056,10 +1059,9 @@ def _impair_nearest(clause: _Clause, index: int, lexicon: _Lexicon) -> None:
     functions = [m for m in clause.mentions if _kind_is(m, lexicon, "function")]
     after = [m for m in functions if 0 <= m.item.start - cue.end <= DIFFICULTY_REACH]
     before = [m for m in functions if 0 <= cue.start - m.item.end <= DIFFICULTY_REACH]
-    if after:
-        after[0].impaired = True
-    elif before:
-        before[-1].impaired = True
+    for mention in after[:1] or before[-1:]:
+        mention.impaired = True
+        mention.cue = cue.words
 
 
 _ASIDE = {

@@ -349,7 +349,7 @@ def test_eval_with_a_broken_file_exits_2(run, tmp_path: Path):
 
 def test_json_puts_the_warnings_before_the_answers(run):
     document = json.loads(run("ask", "--json", "back pain and a fever").stdout)
-    assert list(document) == ["query", "red_flags", "matches"]
+    assert list(document) == ["query", "red_flags", "emergency_numbers", "matches"]
     assert document["red_flags"]
 
 

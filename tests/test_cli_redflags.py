@@ -310,3 +310,81 @@ def test_batch_fills_red_flags_per_line(run):
     ]
     for document in documents:
         assert all(set(flag) == FLAG_KEYS for flag in document["red_flags"])
+
+
+# ------------------------------------------------------------ after a warning, the safety net
+
+WARNING_QUERY = "my back hurts and I can't feel my bum when I wipe"
+
+
+def test_json_carries_the_emergency_numbers_only_with_a_warning(run):
+    warned = json.loads(run("ask", "--json", WARNING_QUERY).stdout)
+    assert [n["region"] for n in warned["emergency_numbers"]] == [
+        "uk", "us", "ca", "eu", "au", "nz"
+    ]  # fmt: skip
+    one = json.loads(run("ask", "--json", "--region", "au", WARNING_QUERY).stdout)
+    assert one["emergency_numbers"] == [
+        {"region": "au", "name": "Australia", "emergency": "000", "urgent": None}
+    ]
+    calm = json.loads(run("ask", "--json", "why does my lower back hurt").stdout)
+    assert "emergency_numbers" not in calm
+
+
+def test_after_a_warning_one_answer_is_shown_and_said_not_to_explain_it(run):
+    out = run("ask", "my lower back hurts and I can't feel my bum when I wipe").stdout
+    warning_at = out.index("WARNING")
+    note_at = out.index("it does not explain the warning above")
+    assert warning_at < note_at < out.index("1. ")
+    assert "\n2. " not in out
+
+
+def test_after_a_warning_limit_asks_for_more_answers(run):
+    out = run("ask", "--limit", "3", "lower back pain and I can't pee").stdout
+    assert "WARNING" in out and "\n2. " in out
+
+
+def test_json_keeps_its_answers_after_a_warning(run):
+    document = json.loads(run("ask", "--json", "lower back pain and I can't pee").stdout)
+    assert document["red_flags"] and len(document["matches"]) > 1
+
+
+def test_every_rendered_answer_without_a_warning_ends_with_the_safety_net(run):
+    out = run("ask", "why does my lower back hurt").stdout.rstrip()
+    assert out.splitlines()[-1].endswith("see `psoas redflags`.")
+    declined = run("ask", "how do I descale a kettle")
+    assert "psoas redflags" in declined.stderr
+    rich = run("ask", "tight hip flexors", env=RICH).stdout
+    assert "psoas redflags" in SGR.sub("", rich)
+
+
+def test_the_safety_net_is_not_shown_after_a_warning_or_with_a_users_faq(run, small_faq):
+    assert "see `psoas redflags`" not in run("ask", WARNING_QUERY).stdout
+    own = run("ask", "--data", str(small_faq), "descale a kettle").stdout
+    assert "redflags" not in own
+
+
+def test_chat_ends_each_answer_with_the_safety_net(run):
+    out = run("chat", input="tight hip flexors\n").stdout
+    assert "see `psoas redflags`" in out
+
+
+def test_explain_says_why_a_warning_was_raised_and_what_was_set_aside(run):
+    out = run("ask", "--explain", "no fever, but I cannot feel my bum").stdout
+    assert 'Why saddle-numbness: "cannot feel my" -> numb; "bum" -> saddle' in out
+    assert 'Set aside: "fever" (negated)' in out
+
+
+def test_json_explain_lists_the_words_behind_each_warning_and_every_finding(run):
+    document = json.loads(
+        run("ask", "--json", "--explain", "no fever, but I cannot feel my bum").stdout
+    )
+    [flag] = document["red_flags"]
+    assert {"concept": "saddle", "words": "bum"} in flag["matched"]
+    assert {"concept": "fever", "words": "fever", "clause": 0, "context": "negated"} in document[
+        "findings"
+    ]
+
+
+def test_redflags_says_how_warnings_are_found_and_that_they_can_miss(run):
+    out = run("redflags").stdout
+    assert "can miss wording it does not know" in out

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from psoas_cli.matcher import Match, SearchResult
     from psoas_cli.triage import RedFlag
 
+#: the last line of every answer that raised no warning: the signs that need help now
+SAFETY_NET = (
+    "Get help now for numbness between the legs, new bladder or bowel trouble, or weak "
+    "legs: see `psoas redflags`."
+)
+#: the line before the FAQ's answers when a warning was shown
+AFTER_WARNING = "General information from the FAQ; it does not explain the warning above."
 DISCLAIMER = (
     "General information from a fixed FAQ, not medical advice. If you are worried, see a "
     "doctor; in an emergency call your local emergency number."
@@ -226,15 +233,28 @@ def red_flag_record(flag: RedFlag) -> dict[str, str]:
     }
 
 
-def answer_record(reply: Answer) -> dict[str, Any]:
-    """The ``ask --json`` document; the warnings come first, as they do on screen."""
-    return {
-        "query": reply.result.query,
-        "red_flags": [red_flag_record(flag) for flag in reply.flags],
-        "matches": [
-            match_record(m, reply.related.get(m.entry.id, ())) for m in reply.result.matches
-        ],
-    }
+def answer_record(
+    reply: Answer, region: str | None = None, explain: bool = False
+) -> dict[str, Any]:
+    """The ``ask --json`` document; the warnings come first, as they do on screen, with
+    the emergency numbers (of ``region``, or of every region) when there are any."""
+    record: dict[str, Any] = {"query": reply.result.query}
+    record["red_flags"] = [red_flag_record(flag) for flag in reply.flags]
+    if reply.flags:
+        from psoas_cli.triage import emergency_numbers
+
+        record["emergency_numbers"] = emergency_numbers(region)
+    if explain:
+        for flag_record in record["red_flags"]:
+            flag_record["matched"] = [
+                {"concept": f.concept, "words": f.words}
+                for f in reply.triage.evidence.get(flag_record["id"], ())
+            ]
+        record["findings"] = [finding._asdict() for finding in reply.triage.findings]
+    record["matches"] = [
+        match_record(m, reply.related.get(m.entry.id, ())) for m in reply.result.matches
+    ]
+    return record
 
 
 def answer(
@@ -243,18 +263,30 @@ def answer(
     emergency_line: str = "",
     explain: bool = False,
     first_number: int = 1,
+    after_warning: int | None = None,
+    safety_net: bool = True,
 ) -> None:
-    """An answer for people: red-flag warning first, then the matches or a decline.
+    """An answer for people: red-flag warning first, then the matches or a decline, and
+    (``safety_net``, for the bundled FAQ) a last line naming the signs that need help.
 
-    ``first_number`` numbers the answers on from earlier ones (chat's ``more``).
+    After a warning at most ``after_warning`` answers are shown (all when None), under
+    a line saying they do not explain it. ``first_number`` numbers the answers on from
+    earlier ones (chat's ``more``).
     """
-    result, flags, related = reply
+    result, found, related = reply
+    flags = found.flags
     styled = stdout_is_styled()
     if flags:
         _red_flags(flags, emergency_line, styled)
+        if explain:
+            _explain_warning(reply)
     if explain and result.focus:
         write(f'Read as the question: "{clean(short(result.focus, 200))}"')
+    if flags and after_warning is not None:
+        result = result._replace(matches=result.matches[:after_warning])
     if result.matches:
+        if flags:
+            _note(AFTER_WARNING, styled)
         if styled:
             _matches_rich(result, explain, related, first_number)
         else:
@@ -263,6 +295,32 @@ def answer(
             _console().print(_dim(DISCLAIMER))
     else:
         _decline(result, after_warning=bool(flags))
+    if safety_net and not flags:
+        _note(SAFETY_NET, styled, sys.stdout if result.matches else sys.stderr)
+
+
+def _note(text: str, styled: bool, stream: TextIO | None = None) -> None:
+    if styled and (stream or sys.stdout) is sys.stdout:
+        _console().print(_dim(text))
+    else:
+        write(text, stream)
+
+
+def _explain_warning(reply: Answer) -> None:
+    """Which words raised each warning, and what context set other words aside."""
+    for flag in reply.flags:
+        why = "; ".join(
+            f'"{short(f.words, 40)}" -> {f.concept.replace("_", " ")}'
+            for f in reply.triage.evidence.get(flag.id, ())
+        )
+        write(f"Why {flag.id}: {why}")
+    aside = [f for f in reply.triage.findings if f.context]
+    if aside:
+        write(
+            "Set aside: "
+            + "; ".join(f'"{short(f.words, 40)}" ({f.context})' for f in dict.fromkeys(aside))
+        )
+    write()
 
 
 def _dim(text: str) -> Any:
@@ -570,12 +628,22 @@ def exercise_list(exercises: Sequence[Exercise], dataset: Dataset) -> None:
     console.print(_dim("Stop if anything hurts. " + DISCLAIMER))
 
 
+#: what ``psoas redflags`` says of how the warnings are found, and of their limits
+HOW_WARNINGS_WORK = (
+    "psoas warns when a question describes one of these signs, in everyday words, with "
+    "typos, or about someone else; not when it is denied, over, or asked about in general. "
+    "It reads words and cannot examine you: it can miss wording it does not know. If you "
+    "are worried, get help whatever it says."
+)
+
+
 def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
     if not stdout_is_styled():
         for flag in flags:
             write(f"{flag.urgency.upper()}: {flag.symptom}")
             write(f"  May mean: {flag.condition}")
             write(f"  What to do: {flag.advice}")
+        write(HOW_WARNINGS_WORK)
         write(emergency_line)
         return
     from rich.table import Table
@@ -596,6 +664,7 @@ def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
         )
     console = _console()
     console.print(table)
+    console.print(_dim(HOW_WARNINGS_WORK))
     console.print(Text(clean(emergency_line)))
 
 
