@@ -285,6 +285,10 @@ class _Lexicon:
         self.kinds = {name: spec["kind"] for name, spec in concepts.items()}
         self.losses = {name: spec["loss"] for name, spec in concepts.items() if "loss" in spec}
         self.places = frozenset(name for name, spec in concepts.items() if spec.get("place"))
+        #: concepts for which "X of Y" is a piece of some stuff: "a lump of ice"
+        self.substances = frozenset(
+            name for name, spec in concepts.items() if spec.get("of_a_substance")
+        )
         #: concepts that, after a function word, name trouble with it: "bladder change"
         self.trouble_words = frozenset(
             name for name, spec in concepts.items() if spec.get("trouble_word")
@@ -582,7 +586,7 @@ def _spell_out(match: re.Match[str]) -> str:
     return " " if match.group() == "" else ""  # "5kg" is "5 kg"
 
 
-_SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|\s-+\s)")
+_SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|(?m:^\s*-+\s))")
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 #: A clause ends before these words, and before "and" or a comma when a new statement
 #: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
@@ -609,9 +613,14 @@ _NUMBER_WORDS = {
 }
 
 
+_ASIDE_DASH = re.compile(r"\s-+\s")
+
+
 def normalise(text: str) -> str:
-    """Lower case, plain apostrophes and dashes, contractions spelt out."""
-    return _CONTRACTION.sub(_spell_out, text.lower().translate(_CHARACTERS))
+    """Lower case, plain apostrophes and dashes, contractions spelt out; a dash between
+    words is a comma ("my legs - both of them - are numb")."""
+    text = _CONTRACTION.sub(_spell_out, text.lower().translate(_CHARACTERS))
+    return _ASIDE_DASH.sub(", ", text)
 
 
 class _Sentence(NamedTuple):
@@ -723,8 +732,8 @@ def _tokens(words: list[str], lexicon: _Lexicon) -> list[_Token]:
 
 
 def _special_number(words: list[str], index: int) -> str | None:
-    """A token for a number that means something here ('#fever' for 39.5), '' to drop
-    a unit already read with its number, or None for an ordinary word."""
+    """A token for a number that means something here ('#fever' for 39.5, '#older' for
+    "I'm 79"), '' to drop a unit already read with its number, or None otherwise."""
     word = words[index]
     before = words[index - 1] if index else ""
     after = words[index + 1] if index + 1 < len(words) else ""
@@ -735,26 +744,48 @@ def _special_number(words: list[str], index: int) -> str | None:
         return None
     if after in _WEIGHT_UNITS:
         return "#weight"
-    if before in ("am", "is", "was", "im") and number >= 65 and after not in _WEIGHT_UNITS:
-        return "#older"  # "I'm 79"
-    old = index + 2 < len(words) and words[index + 2] == "old"
-    if (
-        (after in ("year", "years", "yr", "yrs") and old)
-        or after == "yo"
-        or before in ("aged", "age")
-    ):
-        return "#older" if number >= 65 else ("#agechild" if number < 16 else "#age")
+    if after == "am" and 1 <= number <= 5:
+        return "#smallhours"  # "woken at 3am"
+    if before in ("was", "were") and "when" in words[max(0, index - 4) : index] and number < 16:
+        return "#agechild"  # "when I was 8"
     if before == "at" and 2 <= number < 16 and after not in _CHILD_AGE_AFTER:
         return "#agechild"  # "fell off a swing at six"
     if before == "at" and 16 <= number < 120 and after in ("", "years", "yrs"):
         return "#atage"  # "broke his hip at 80"
-    if before in ("was", "were") and "when" in words[max(0, index - 4) : index] and number < 16:
-        return "#agechild"
+    age = _age(words, index, number)
+    if age:
+        return age
     if 1900 <= number <= 2100 and word.isdigit():
         return "#year"
     if 37.5 <= number <= 43 or 99.5 <= number <= 108:
         return "#fever"
     return None
+
+
+_PEOPLE = frozenset(
+    "she he mum dad wife husband son daughter grandad grandma gran nan father mother partner "
+    "baby kid child brother sister boy girl".split()
+)
+
+
+def _age(words: list[str], index: int, number: float) -> str | None:
+    """'#older' or '#toddler' for a person's age now: "I'm 79", "she's 4", "a 70 year old"."""
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    old = index + 2 < len(words) and words[index + 2] == "old"
+    person = words[index - 2] if index > 1 else ""
+    is_age = (
+        (after in ("year", "years", "yr", "yrs") and old)
+        or after == "yo"
+        or before in ("aged", "age", "im")
+        or (before == "am" and person == "i")
+        or (before in ("is", "was") and person in _PEOPLE)  # "she is 4", not "temp is 38"
+    )
+    if not is_age:
+        return None
+    if number >= 65:
+        return "#older"
+    return "#toddler" if number <= 5 else "#age"
 
 
 def _number(word: str) -> float | None:
@@ -968,6 +999,8 @@ def _negate_forward(
         for mention in by_start.get(later.start, ()):
             if later is not mention.item:
                 continue
+            if "hedge_loss" in cue.names and not _kind_is(mention, lexicon, "function"):
+                continue  # "not sure if I have a fever" still has one
             if _kind_is(mention, lexicon, "function"):
                 if negated_a_symptom:
                     break  # "never lost control of my bladder": the bladder is fine
@@ -1073,15 +1106,22 @@ _ASIDE = {
 }
 
 
-def _apply_referents(clause: _Clause, lexicon: _Lexicon, person: str) -> str:
+def _apply_referents(
+    clause: _Clause, lexicon: _Lexicon, person: str, carried: _Item | None
+) -> tuple[str, _Item | None]:
     """Who or what each mention is about: a thing or an animal puts it aside. Returns
-    the person the clause speaks of, which the next clause keeps unless it names one."""
+    the person the clause speaks of and its subject, which the next clause of the
+    sentence keeps unless it names its own ("the tap drips and leaks")."""
     referents = clause.referents()
     if any("gone" in item.names for item in referents):
         for mention in clause.mentions:
             mention.context = "someone who has died, or a family history"
-        return person
-    subject = _subject(clause, referents, lexicon)
+        return person, carried
+    own = _subject(clause, referents, lexicon)
+    # "the tap drips and keeps leaking": a clause that opens with a verb has the
+    # subject of the one before
+    continues = bool(clause.tokens) and clause.tokens[0].stem in _CONTINUING
+    subject = own or (carried._replace(start=-1, end=-1) if carried and continues else None)
     before = person
     # "new mum, had cancer as a teenager": a clause that only names the writer
     labels_the_writer = len(clause.tokens) <= 3 and not any(
@@ -1102,10 +1142,14 @@ def _apply_referents(clause: _Clause, lexicon: _Lexicon, person: str) -> str:
                 about = None  # another person's symptom counts: "she fell", "her pain wakes her"
         if about in _ASIDE:
             mention.context = _ASIDE[about]
-    return person
+    return person, None if labels_the_writer else (own or carried)
 
 
 _VERBS = frozenset("be have get go do feel say seem keep".split())
+#: words that open a clause which goes on with the subject of the one before
+_CONTINUING = frozenset(
+    "keep be have get go wake start cannot can could still also just will would".split()
+)
 _QUANTIFIERS = frozenset("one two three some all both each none most many few several".split())
 
 
@@ -1191,7 +1235,16 @@ def _owner(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str | None:
             if all(token.stem in lexicon.fillers for token in between):
                 kind = _kind_of(item, mention, lexicon)
                 return kind if kind in ("object", "animal") else None
-            return None
+            break
+    if mention.item.names & lexicon.substances:
+        # "a lump of ice": unless a part of the body follows, it is a lump of something
+        body = any(
+            other.item.kind == "concept"
+            and _kind_is(other, lexicon, "site")
+            and 0 < other.item.start - mention.item.end <= 3
+            for other in clause.mentions
+        )
+        return None if body else "object"
     return None
 
 
@@ -1224,7 +1277,8 @@ def _object_after(
 def _apply_time(clauses: list[_Clause], lexicon: _Lexicon) -> None:
     """Put aside what is over: distant history and symptoms that have gone."""
     for index, clause in enumerate(clauses):
-        if "current" in clause.cues:
+        # "it has all gone now": what has gone is over, whatever "now" says
+        if "current" in clause.cues and "resolved" not in clause.cues:
             continue
         if not clause.cues & {"past", "resolved"}:
             continue
@@ -1327,11 +1381,12 @@ def triage(query: str, data: Path | None = None) -> Triage:
             continue
         found = []
         person = ""
+        subject: _Item | None = None
         for words, unit in sentence.clauses:
             tokens = _tokens(words, lexicon)
             clause = _Clause(tokens, _find(tokens, lexicon), len(clauses), units + unit)
             _apply_cues(clause, lexicon)
-            person = _apply_referents(clause, lexicon, person)
+            person, subject = _apply_referents(clause, lexicon, person, subject)
             clauses.append(clause)
             sentence_of.append(number)
             found.append(clause)
@@ -1372,17 +1427,17 @@ def _apply_rules(
     by_unit = [_scope(members, sentence_of, lexicon) for members in units.values()]
     by_clause = [_scope([clause], sentence_of, lexicon) for clause in clauses]
     everywhere = set().union(*(scope.current for scope in by_unit))
-    # an explanation ("after my run") counts in its sentence and the one after it
+    # an explanation ("after my run") counts in its sentence and the ones beside it
     explains: dict[int, set[str]] = {}
     for clause in clauses:
         affirmed = {n for m in clause.mentions if not m.context for n in m.concepts(lexicon)}
-        for sentence in (sentence_of[clause.number], sentence_of[clause.number] + 1):
-            explains.setdefault(sentence, set()).update(affirmed)
+        for step in (-1, 0, 1):
+            explains.setdefault(sentence_of[clause.number] + step, set()).update(affirmed)
     others_have = {
         name
         for clause in clauses
         for mention in clause.mentions
-        if mention.person == "other" and not mention.context
+        if mention.person in ("other", "") and not mention.context
         for name in mention.concepts(lexicon)
     }
     flags: list[RedFlag] = []
@@ -1396,7 +1451,7 @@ def _apply_rules(
                     scope
                     for scope in (by_clause if rule.near else by_unit)
                     if rule.clause <= (scope.with_history if rule.keeps_history else scope.current)
-                    and not rule.unless & explains[scope.sentence]
+                    and not rule.unless & explains.get(scope.sentence, set())
                     and (
                         not rule.others_need
                         or _persons_fit(rule, scope.clauses, others_have, lexicon)
