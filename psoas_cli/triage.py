@@ -59,7 +59,7 @@ NEGATION_REACH = 6
 #: A cue after its concept ("the feeling has gone") reaches this many words back.
 AFTER_REACH = 4
 #: A difficulty ("trouble", "struggling to") reaches the nearest function this close.
-DIFFICULTY_REACH = 4
+DIFFICULTY_REACH = 6
 #: A thing or a limb named this close to a "place" symptom is what it is about.
 PLACE_REACH = 4
 #: '*' in a phrase stands for at most this many words.
@@ -567,7 +567,7 @@ _CONTRACTION = re.compile(
     r"|'(?P<tail>m|re|ve|ll|d)\b|'s\b|'"
     r"|(?<=\d)(?=[a-z])"
 )
-_TAILS = {"m": " am", "re": " are", "ve": " have", "ll": " will", "d": " had"}
+_TAILS = {"m": " am", "re": " are", "ve": " have", "ll": " will", "d": ""}  # 'd: had or would
 
 
 def _spell_out(match: re.Match[str]) -> str:
@@ -602,7 +602,7 @@ _WEIGHT_UNITS = frozenset(
 )
 _CHILD_AGE_AFTER = frozenset(
     "am pm oclock o this today tonight yesterday in on last past to point time stage least "
-    "most once a the".split()
+    "most once a the every each or and nearly".split()
 )
 _NUMBER_WORDS = {
     word: number
@@ -1140,12 +1140,23 @@ def _apply_referents(
                 or _symptom_between(clause, subject, mention, lexicon)
             ):
                 about = None  # another person's symptom counts: "she fell", "her pain wakes her"
+        if about in ("animal", "object") and _done_to_a_person(clause, mention, lexicon):
+            about = None  # "the horse threw me": it happened to the writer
         if about in _ASIDE:
             mention.context = _ASIDE[about]
     return person, None if labels_the_writer else (own or carried)
 
 
+def _done_to_a_person(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> bool:
+    following = clause.tokens[mention.item.end : mention.item.end + 1]
+    said = mention.item.words.split()
+    return (following and following[0].stem in _PERSON_OBJECTS) or (
+        len(said) > 1 and said[-1] in _PERSON_OBJECTS
+    )
+
+
 _VERBS = frozenset("be have get go do feel say seem keep".split())
+_PERSON_OBJECTS = frozenset("me him us them myself".split())
 #: words that open a clause which goes on with the subject of the one before
 _CONTINUING = frozenset(
     "keep be have get go wake start cannot can could still also just will would".split()
@@ -1175,8 +1186,8 @@ def _subject(clause: _Clause, referents: list[_Item], lexicon: _Lexicon) -> _Ite
                 stem == "of" and index and before[index - 1] in _QUANTIFIERS
             )
             break
-        if governed:
-            continue
+        if governed or (item.start and clause.tokens[item.start].stem in _PERSON_OBJECTS):
+            continue  # "keeps me awake": "me" is no subject
         following = referents[position + 1] if position + 1 < len(referents) else None
         head = clause.tokens[item.start].stem in lexicon.possessives
         if head and following is not None and following.start - item.end <= 2:
@@ -1199,7 +1210,9 @@ def _thing_beside(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str 
     "a swollen ankle"."""
     names = mention.item.names
     place = bool(names & lexicon.places)
-    owner = _owner(clause, mention, lexicon)
+    owner = (
+        _owner(clause, mention, lexicon) if place or _kind_is(mention, lexicon, "site") else None
+    )
     if owner is not None:
         return owner
     if names & lexicon.object_after and not place:
@@ -1215,6 +1228,13 @@ def _thing_beside(clause: _Clause, mention: _Mention, lexicon: _Lexicon) -> str 
         near = min(abs(item.start - mention.item.end), abs(mention.item.start - item.end))
         if item is mention.item or near > PLACE_REACH:
             continue
+        low, high = (
+            sorted((item.end, mention.item.start))
+            if item.start < mention.item.start
+            else sorted((mention.item.end, item.start))
+        )
+        if any(t.stem in ("and", "or", ",") for t in clause.tokens[low:high]):
+            continue  # "shovelling gravel and the bed was wet": another thing's clause
         if item.kind == "referent" and "object" in item.names:
             return "object"
         if item.kind == "concept" and any(
@@ -1278,13 +1298,13 @@ def _apply_time(clauses: list[_Clause], lexicon: _Lexicon) -> None:
     """Put aside what is over: distant history and symptoms that have gone."""
     for index, clause in enumerate(clauses):
         # "it has all gone now": what has gone is over, whatever "now" says
-        if "current" in clause.cues and "resolved" not in clause.cues:
+        if clause.cues & {"current", "recent"} and "resolved" not in clause.cues:
             continue
         if not clause.cues & {"past", "resolved"}:
             continue
         own = [m for m in clause.mentions if _negatable(m, lexicon) or m.impaired]
         # "I had a fever last week, but it has gone": with no symptom of its own, a
-        # clause of history speaks of the clause before it
+        # clause of history speaks of the clause before it, unless that one goes on now
         if not own and index and "current" in clauses[index - 1].cues:
             continue
         for mention in clause.mentions if own or not index else clauses[index - 1].mentions:
@@ -1315,7 +1335,7 @@ def _apply_hypothesis(clauses: list[_Clause], sentence: _Sentence) -> None:
 
 _GENERAL = "a question in general"
 #: "what if", "signs of"; "can a fall cause"; "does numbness mean"; "in a video game"
-_GENERAL_CUES = frozenset({"hypothetical", "causal", "significance", "unreal"})
+_GENERAL_CUES = frozenset({"hypothetical", "causal", "significance", "unreal", "curiosity"})
 
 
 def _generalise(clauses: list[_Clause], before: list[_Clause], lexicon: _Lexicon) -> None:
@@ -1323,7 +1343,7 @@ def _generalise(clauses: list[_Clause], before: list[_Clause], lexicon: _Lexicon
     nerve problem? Just curious.") puts that one's findings aside too."""
     cues = set().union(*(clause.cues for clause in clauses))
     own = any(_negatable(m, lexicon) for clause in clauses for m in clause.mentions)
-    if own or not cues & {"hypothetical", "unreal"}:
+    if own or not cues & {"curiosity", "unreal"}:
         return
     for clause in before:
         for mention in clause.mentions:
@@ -1344,7 +1364,7 @@ def _affirm(clauses: list[_Clause], before: list[_Clause]) -> None:
     """A sentence that says what the one before asked about is happening now ("Can a
     disc do this? It started yesterday.") makes the question's symptoms the writer's."""
     cues = set().union(*(clause.cues for clause in clauses))
-    if not cues & {"affirm", "current"}:
+    if not cues & {"affirm", "current", "recent"}:
         return
     for clause in before:
         for mention in clause.mentions:
@@ -1505,6 +1525,8 @@ def _one_person(
         }
 
     here, there = persons(unit, rule.clause), persons(clauses, rule.anywhere)
+    if not rule.anywhere:
+        return True
     return "" in here or "" in there or bool(here & there)  # unsaid: give it the doubt
 
 
