@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from psoas_cli import triage
+from psoas_cli.triage.lexicon import LEXICON_FILE_NAME, MEND_MIN_LENGTH, load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = """\
@@ -31,15 +31,15 @@ def real_words(word_lists: list[Path]) -> list[str]:
     for path in word_lists:
         for line in path.read_text(encoding="utf-8", errors="ignore").splitlines():
             word = line.strip()
-            if len(word) >= triage.MEND_MIN_LENGTH and word.isascii() and word.islower():
+            if len(word) >= MEND_MIN_LENGTH and word.isascii() and word.islower():
                 words.add(word)
-    document = json.loads((ROOT / "data" / triage.LEXICON_FILE_NAME).read_text("utf-8"))
+    document = json.loads((ROOT / "data" / LEXICON_FILE_NAME).read_text("utf-8"))
     for group in (document["cues"], document["referents"], {"idioms": document["idioms"]}):
         for phrases in group.values():
             words.update(word for phrase in phrases for word in phrase.split() if word.isalpha())
     for spec in document["concepts"].values():
         words.update(word for phrase in spec["words"] for word in phrase.split() if word.isalpha())
-    lexicon = triage._lexicon()
+    lexicon = load_lexicon()
     lexicon._real_words = frozenset()  # judge every word afresh
     found = []
     for word in sorted(words):

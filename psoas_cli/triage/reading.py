@@ -1,0 +1,290 @@
+"""Reading a query: sentences and clauses of words, words as stems (numbers and typing
+errors resolved), and the lexicon's phrases found in each clause."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from psoas_cli.triage.lexicon import PASSES, WILDCARD_WORDS, Lexicon, Phrase
+from psoas_cli.triage.words import normalise
+
+_SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|(?m:^\s*-+\s))")
+_WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+#: A clause ends before these words, and before "and" or a comma when a new statement
+#: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
+_CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "except"})
+_STARTERS = frozenset(
+    "i my me im he she his her they their it its there now also then since yesterday today "
+    "this that we our when so suddenly recently lately still even just cannot can could "
+    "have has had am was is were are keep keeps get got started woke went never".split()
+)
+_BARE_NO = frozenset({"no", "nope", "none", "never", "not really", "not at all", "negative", "nah"})
+_WEIGHT_UNITS = frozenset(
+    "kg kgs kilo kilos kilogram kilograms lb lbs pound pounds stone stones st".split()
+)
+_CHILD_AGE_AFTER = frozenset(
+    "am pm oclock o this today tonight yesterday in on last past to point time stage least "
+    "most once a the every each or and nearly".split()
+)
+_NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen".split()
+    )
+}
+
+
+class Sentence(NamedTuple):
+    #: each clause's words, and the number of its unit in the sentence
+    clauses: list[tuple[list[str], int]]
+    #: it ends with a question mark
+    question: bool
+    #: it opens as a question does ("can...", "what...")
+    asks: bool
+    #: the sentence only answers "no" to the one before it ("Fever? No.")
+    bare_no: bool
+
+
+def sentences(query: str) -> list[Sentence]:
+    """The query as sentences, each a list of clauses, each a list of words."""
+    pieces = _SENTENCE_BREAK.split(normalise(query))
+    result = []
+    for index in range(0, len(pieces), 2):
+        words = _WORD.findall(pieces[index])
+        if not words:
+            continue
+        ending = pieces[index + 1] if index + 1 < len(pieces) else ""
+        # "could not finish" opens a statement whose "I" was left out
+        asks = words[0] in _QUESTION_WORDS and words[1:2] != ["not"]
+        bare = " ".join(words) in _BARE_NO
+        result.append(Sentence(_clauses(pieces[index]), "?" in ending, asks, bare))
+    return result
+
+
+_QUESTION_WORDS = frozenset(
+    "what why how can could does do is are should will would when where which who whats".split()
+)
+
+
+def _clauses(text: str) -> list[tuple[list[str], int]]:
+    """A sentence's clauses, each with the number of its unit within the sentence.
+
+    A clause ends at a comma, at "but" and its kin, and at "and" when a new statement
+    follows ("... and my legs"); a negation or a time reaches no further. A negated list
+    is one clause ("no fever, chills or numbness"). A unit ends only at "but" and its
+    kin: a rule's concepts are looked for together in a unit.
+    """
+    clauses: list[tuple[list[str], int]] = []
+    unit = 0
+    for segment in _merge_lists([_WORD.findall(part) for part in re.split(r",(?!\d)", text)]):
+        current: list[str] = []
+        for index, word in enumerate(segment):
+            starts_statement = index + 1 < len(segment) and segment[index + 1] in _STARTERS
+            if word in _CONTRAST or (word == "and" and starts_statement):
+                if current:
+                    clauses.append((current, unit))
+                current = []
+                unit += word in _CONTRAST
+                continue
+            current.append(word)
+        if current:
+            clauses.append((current, unit))
+    return clauses
+
+
+def _merge_lists(segments: list[list[str]]) -> list[list[str]]:
+    """Comma-separated parts joined again where they make one negated list: a short part
+    led by a negation, then short items up to one holding "or" ("no fever, chills or
+    numbness")."""
+    merged: list[list[str]] = []
+    index = 0
+    while index < len(segments):
+        current = segments[index]
+        index += 1
+        if current and current[0] in _LIST_NEGATIONS and len(current) <= _LIST_ITEM_WORDS:
+            end = index
+            while end < len(segments) and 0 < len(segments[end]) <= _LIST_ITEM_WORDS:
+                if {"or", "nor"} & set(segments[end]):
+                    current = [word for part in segments[index - 1 : end + 1] for word in part]
+                    index = end + 1
+                    break
+                end += 1
+        if current:
+            merged.append(current)
+    return merged
+
+
+_LIST_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "neither"})
+_LIST_ITEM_WORDS = 6
+
+
+class Token(NamedTuple):
+    stem: str
+    word: str  # the word as written, for the explanation
+
+
+def tokens_of(words: list[str], lexicon: Lexicon) -> list[Token]:
+    """Stems of a clause's words: irregular forms, numbers and typing errors resolved."""
+    tokens: list[Token] = []
+    for index, word in enumerate(words):
+        special = _special_number(words, index)
+        if special == "":
+            continue
+        if special:
+            tokens.append(Token(special, word))
+            continue
+        stems = lexicon.base_stems(word)
+        if not any(lexicon.known(stem) for stem in stems):
+            mended = lexicon.mend(word)
+            if mended is not None:
+                stems = lexicon.base_stems(mended)
+        tokens.extend(Token(stem, word) for stem in stems)
+    return tokens
+
+
+def _special_number(words: list[str], index: int) -> str | None:
+    """A token for a number that means something here ('#fever' for 39.5, '#older' for
+    "I'm 79"), '' to drop a unit already read with its number, or None otherwise."""
+    word = words[index]
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if word in _WEIGHT_UNITS and before[:1].isdigit():
+        return ""
+    number = _number(word)
+    if number is None:
+        return None
+    if after in _WEIGHT_UNITS:
+        return "#weight"
+    if after == "am" and 1 <= number <= 5:
+        return "#smallhours"  # "woken at 3am"
+    return _age_then(words, index, number) or _age(words, index, number) or _reading(word, number)
+
+
+def _age_then(words: list[str], index: int, number: float) -> str | None:
+    """'#agechild' or '#atage' for an age at some time past: "fell off a swing at six",
+    "when I was 8", "broke his hip at 80"."""
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if before in ("was", "were") and "when" in words[max(0, index - 4) : index] and number < 16:
+        return "#agechild"
+    if before != "at":
+        return None
+    if 2 <= number < 16 and after not in _CHILD_AGE_AFTER:
+        return "#agechild"
+    return "#atage" if 16 <= number < 120 and after in ("", "years", "yrs") else None
+
+
+def _reading(word: str, number: float) -> str | None:
+    """'#year' for a year ("in 2019"), '#fever' for a temperature ("39.5", "102")."""
+    if 1900 <= number <= 2100 and word.isdigit():
+        return "#year"
+    return "#fever" if 37.5 <= number <= 43 or 99.5 <= number <= 108 else None
+
+
+_PEOPLE = frozenset(
+    "she he mum dad wife husband son daughter grandad grandma gran nan father mother partner "
+    "baby kid child brother sister boy girl".split()
+)
+
+
+def _age(words: list[str], index: int, number: float) -> str | None:
+    """'#older' or '#toddler' for a person's age now: "I'm 79", "she's 4", "a 70 year old"."""
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    old = index + 2 < len(words) and words[index + 2] == "old"
+    person = words[index - 2] if index > 1 else ""
+    is_age = (
+        (after in ("year", "years", "yr", "yrs") and old)
+        or after == "yo"
+        or before in ("aged", "age", "im")
+        or (before == "am" and person == "i")
+        or (before in ("is", "was") and person in _PEOPLE)  # "she is 4", not "temp is 38"
+    )
+    if not is_age:
+        return None
+    if number >= 65:
+        return "#older"
+    return "#toddler" if number <= 5 else "#age"
+
+
+def _number(word: str) -> float | None:
+    if word in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+# ------------------------------------------------------------------ finding phrases
+
+
+class Item(NamedTuple):
+    """A phrase of the lexicon found in a clause, over tokens ``start`` to ``end``."""
+
+    kind: str
+    names: frozenset[str]
+    start: int
+    end: int
+    words: str
+
+
+def find_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
+    """The lexicon's phrases in a clause, left to right, the longest at each place; sites
+    in a pass of their own. Sorted by where they start."""
+    items = []
+    for which in PASSES:
+        index = 0
+        while index < len(tokens):
+            best: tuple[tuple[int, int], int, Phrase] | None = None
+            for phrase in lexicon.phrases(which, tokens[index].stem):
+                end = _match(phrase.stems, tokens, index + 1, 1, lexicon, phrase.kind == "concept")
+                if end is None:
+                    continue
+                # the most words of the phrase itself, then the fewest skipped by a '*'
+                rank = (len(phrase.stems) - phrase.stems.count("*"), index - end)
+                if best is None or rank > best[0]:
+                    best = (rank, end, phrase)
+            if best is None:
+                index += 1
+                continue
+            _, end, phrase = best
+            words = " ".join(dict.fromkeys(t.word for t in tokens[index:end] if t.word != ","))
+            item = Item(phrase.kind, phrase.names, index, end, words)
+            if item not in items:  # an idiom is looked for in both passes
+                items.append(item)
+            index = end
+    items.sort(key=lambda item: (item.start, item.kind != "concept"))
+    return items
+
+
+def _match(
+    pattern: tuple[str, ...],
+    tokens: list[Token],
+    at: int,
+    part: int,
+    lexicon: Lexicon,
+    strict: bool,
+) -> int | None:
+    """Where ``pattern[part:]`` ends if it matches from token ``at``, else None. In a
+    concept's phrase (``strict``), a '*' never skips a word that is a symptom itself."""
+    if part == len(pattern):
+        return at
+    stem = pattern[part]
+    if stem == "*":
+        for skip in range(WILDCARD_WORDS + 1):
+            if at + skip > len(tokens):
+                return None
+            if skip and strict and lexicon.blocks(tokens[at + skip - 1].stem):
+                return None
+            end = _match(pattern, tokens, at + skip, part + 1, lexicon, strict)
+            if end is not None:
+                return end
+        return None
+    if stem == "$":
+        return _match(pattern, tokens, at, part + 1, lexicon, strict) if at == len(tokens) else None
+    if at < len(tokens) and tokens[at].stem == stem:
+        return _match(pattern, tokens, at + 1, part + 1, lexicon, strict)
+    return None
