@@ -35,6 +35,7 @@ from psoas_cli.triage.context import (
     apply_hypothesis,
     apply_referents,
     apply_time,
+    blame_the_beast,
     generalise,
     unsaid_persons,
 )
@@ -49,8 +50,8 @@ from psoas_cli.triage.flags import (
     flag_data,
     load_red_flags,
 )
-from psoas_cli.triage.lexicon import RedFlagDataError, load_lexicon
-from psoas_cli.triage.reading import Item, find_phrases, sentences, tokens_of
+from psoas_cli.triage.lexicon import Lexicon, RedFlagDataError, load_lexicon
+from psoas_cli.triage.reading import ClauseWords, Sentence, find_phrases, sentences, tokens_of
 
 __all__ = [
     "REGIONS",
@@ -77,53 +78,81 @@ class Triage(NamedTuple):
     evidence: dict[str, list[Finding]]
 
 
+#: the contexts in which a finding may still raise a flag (a history of cancer counts)
+_MAY_COUNT = ("", "past", "long-standing")
+
+
 def triage(query: str, data: Path | None = None) -> Triage:
     """The red flags that ``query`` raises, with the findings behind them.
 
     ``data`` is a red-flag file to use instead of the bundled one.
     """
     lexicon = load_lexicon()
-    clauses: list[Clause] = []
-    sentence_of: list[int] = []
-    units = 0
     parsed = sentences(query)
     lexicon.prepare(
         stem
         for sentence in parsed
-        for words, _ in sentence.clauses
-        for word in words
+        for clause in sentence.clauses
+        for word in clause.words
         for stem in lexicon.base_stems(word)
     )
+    reading = _Reading(lexicon)
     for number, sentence in enumerate(parsed):
-        if sentence.bare_no:
-            for clause in clauses:
-                if sentence_of[clause.number] == number - 1:
-                    for mention in clause.mentions:
-                        mention.context = "negated"  # "Loss of bladder control? No."
-            continue
-        found = []
-        person = ""
-        subject: Item | None = None
-        for words, unit in sentence.clauses:
-            tokens = tokens_of(words, lexicon)
-            clause = Clause(tokens, find_phrases(tokens, lexicon), len(clauses), units + unit)
-            apply_cues(clause, lexicon)
-            person, subject = apply_referents(clause, lexicon, person, subject)
-            clauses.append(clause)
-            sentence_of.append(number)
-            found.append(clause)
-        unsaid_persons(found)
-        units += 1 + max((unit for _, unit in sentence.clauses), default=0)
-        apply_hypothesis(found, sentence)
-        previous = [c for c in clauses if sentence_of[c.number] == number - 1]
-        affirm(found, previous)
-        generalise(found, previous, lexicon)
+        reading.read(number, sentence)
+    clauses = reading.clauses
     apply_time(clauses, lexicon)
     findings = [f for clause in clauses for m in clause.mentions for f in m.findings(lexicon)]
-    if not any(f.context in ("", "past") for f in findings):
+    if not any(f.context in _MAY_COUNT for f in findings):
         return Triage([], findings, {})
-    flags, evidence = apply_rules(clauses, sentence_of, flag_data(data), lexicon)
+    questions = {n for n, sentence in enumerate(parsed) if sentence.asks}
+    flags, evidence = apply_rules(clauses, reading.sentence_of, questions, flag_data(data), lexicon)
     return Triage(flags, findings, evidence)
+
+
+class _Reading:
+    """The clauses of a query as they are read, sentence by sentence, and weighed."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.clauses: list[Clause] = []
+        self.sentence_of: list[int] = []
+        self.units = self.groups = 0
+
+    def read(self, number: int, sentence: Sentence) -> None:
+        previous = [c for c in self.clauses if self.sentence_of[c.number] == number - 1]
+        if sentence.bare_no:
+            for clause in previous:
+                for mention in clause.mentions:
+                    mention.context = "negated"  # "Loss of bladder control? No."
+            return
+        found = [self._clause(number, words) for words in sentence.clauses]
+        person, subject = "", None
+        for clause in found:
+            person, subject = apply_referents(clause, self.lexicon, person, subject)
+        unsaid_persons(found)
+        blame_the_beast(found, self.lexicon)
+        self.units += 1 + max(words.unit for words in sentence.clauses)
+        self.groups += 1 + max(words.group for words in sentence.clauses)
+        apply_hypothesis(found, sentence)
+        affirm(found, previous)
+        generalise(found, previous, self.lexicon)
+
+    def _clause(self, number: int, words: ClauseWords) -> Clause:
+        tokens = tokens_of(words.words, self.lexicon)
+        last = self.clauses[-1] if self.clauses else None
+        offset = last.offset + len(last.tokens) + 1 if last else 0
+        clause = Clause(
+            tokens,
+            find_phrases(tokens, self.lexicon),
+            len(self.clauses),
+            self.units + words.unit,
+            self.groups + words.group,
+            offset,
+        )
+        apply_cues(clause, self.lexicon)
+        self.clauses.append(clause)
+        self.sentence_of.append(number)
+        return clause
 
 
 def detect_red_flags(query: str, data: Path | None = None) -> list[RedFlag]:

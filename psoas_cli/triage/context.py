@@ -45,6 +45,7 @@ _SCOPE_ENDS = frozenset(
     }
 )
 _NEGATES_FORWARD = frozenset({"absent_before", "hedge_loss"})
+_WITHOUT = frozenset({"without"})
 
 
 class Mention:
@@ -89,10 +90,22 @@ class Mention:
 class Clause:
     """One clause: its tokens, the phrases found in it and its concept mentions."""
 
-    def __init__(self, tokens: list[Token], items: list[Item], number: int, unit: int) -> None:
+    def __init__(
+        self,
+        tokens: list[Token],
+        items: list[Item],
+        number: int,
+        unit: int,
+        group: int,
+        offset: int,
+    ) -> None:
         self.tokens = tokens
         self.items = items
         self.number = number
+        #: clauses that only a comma parts share a group: "a deep, gnawing ache"
+        self.group = group
+        #: where the clause starts among the words of the whole query
+        self.offset = offset
         #: clauses of one unit (a sentence, or its part before or after a "but") are
         #: read together: a rule's concepts must all be in one unit
         self.unit = unit
@@ -121,7 +134,7 @@ def apply_cues(clause: Clause, lexicon: Lexicon) -> None:
     for index, item in enumerate(clause.items):
         if item.kind != "cue" or index in cancelled:
             continue
-        if item.names & _NEGATES_FORWARD:
+        if item.names & _NEGATES_FORWARD or _negating_without(clause, index):
             _negate_forward(clause, index, by_start, cancelled, lexicon)
         if "absent_after" in item.names:
             _negate_backward(clause, index, by_start, lexicon)
@@ -131,8 +144,19 @@ def apply_cues(clause: Clause, lexicon: Lexicon) -> None:
         if item.kind == "cue" and "normal" in item.names:
             for mention in clause.mentions:
                 near = min(abs(mention.item.start - item.end), abs(item.start - mention.item.end))
-                if near <= 3 and kind_is(mention, lexicon, "symptom"):
-                    mention.negated = True
+                symptom = near <= 3 and kind_is(mention, lexicon, "symptom")
+                if symptom or (near <= 2 and kind_is(mention, lexicon, "site")):
+                    mention.negated = True  # "numbness is fine", "my back is fine"
+
+
+def _negating_without(clause: Clause, index: int) -> bool:
+    """Whether "without" negates what follows: not after another negation, for "cannot
+    breathe without my chest hurting" says the chest hurts."""
+    if "without" not in clause.items[index].names:
+        return False
+    return not any(
+        item.kind == "cue" and item.names & _NEGATES_FORWARD for item in clause.items[:index]
+    )
 
 
 def _negate_forward(
@@ -297,18 +321,42 @@ def apply_referents(
     # "the tap drips and keeps leaking": a clause that opens with a verb has the
     # subject of the one before
     continues = bool(clause.tokens) and clause.tokens[0].stem in _CONTINUING
-    subject = own or (carried._replace(start=-1, end=-1) if carried and continues else None)
+    carried = carried if continues else None
+    subject = own or (carried._replace(start=-1, end=-1) if carried else None)
     before = person
     labels = _labels_the_writer(clause, lexicon)
-    if subject is not None and subject.names & {"self", "other"} and not labels:
-        person = "other" if "other" in subject.names else "self"
+    named = subject or _anyone_named(referents)  # "the pain wakes me": the writer's
+    if named is not None and named.names & {"self", "other"} and not labels:
+        person = "other" if "other" in named.names else "self"
     for mention in clause.mentions:
-        after_subject = subject is not None and subject.start <= mention.item.start
-        mention.person = person if after_subject else before
+        after_subject = named is not None and named.start <= mention.item.start
+        mention.person = person if after_subject or subject is None else before
         about = _about(clause, mention, subject, lexicon)
         if about in _ASIDE:
             mention.context = _ASIDE[about]
     return person, None if labels else (own or carried)
+
+
+def _anyone_named(referents: list[Item]) -> Item | None:
+    """The first person a clause names, as subject or not."""
+    return next((item for item in referents if item.names & {"self", "other"}), None)
+
+
+def blame_the_beast(clauses: list[Clause], lexicon: Lexicon) -> None:
+    """A clause that only names an animal or a thing ("- the dog again") says whose the
+    leak or lump of the clause before it was."""
+    for before, clause in zip(clauses, clauses[1:], strict=False):
+        if any(negatable(m, lexicon) for m in clause.mentions):
+            continue
+        beast = next(
+            (i for i in clause.referents() if i.names & {"animal", "object"} and i.start <= 2),
+            None,
+        )
+        if beast is None:
+            continue
+        for mention in before.mentions:
+            if mention.item.names & lexicon.places and not mention.context:
+                mention.context = _ASIDE["animal" if "animal" in beast.names else "object"]
 
 
 def _labels_the_writer(clause: Clause, lexicon: Lexicon) -> bool:
@@ -411,8 +459,10 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
         return thing
     for item in clause.items:
         near = min(abs(item.start - mention.item.end), abs(mention.item.start - item.end))
-        if item is mention.item or near > PLACE_REACH:
+        if item is mention.item or near > PLACE_REACH or _overlaps(item, mention.item):
             continue
+        if item.end <= mention.item.start and _person_between(clause, item, mention):
+            continue  # "in the shower I felt a swelling": the shower is where I was
         low, high = (
             sorted((item.end, mention.item.start))
             if item.start < mention.item.start
@@ -427,6 +477,19 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
         ):
             return "limb"
     return None
+
+
+def _overlaps(one: Item, other: Item) -> bool:
+    return one.start < other.end and other.start < one.end
+
+
+def _person_between(clause: Clause, item: Item, mention: Mention) -> bool:
+    return any(
+        other.kind == "referent"
+        and other.names & {"self", "other"}
+        and item.end <= other.start < mention.item.start
+        for other in clause.items
+    )
 
 
 def _owner(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | None:
@@ -464,7 +527,11 @@ def _object_after(
     ):
         return None  # "fell off the roof": the roof is where, not what
     for item in clause.items:
-        if item.kind != "referent" or item.start < mention.item.end:
+        if (
+            item.kind != "referent"
+            or item.start < mention.item.end
+            or _overlaps(item, mention.item)
+        ):
             continue
         if clause.tokens[item.start].stem in lexicon.possessives and item.end == item.start + 1:
             continue  # "crashed my laptop": the laptop, not "my", is what crashed
@@ -480,7 +547,13 @@ def _object_after(
 
 
 def apply_time(clauses: list[Clause], lexicon: Lexicon) -> None:
-    """Put aside what is over: distant history and symptoms that have gone."""
+    """Put aside what is over (distant history, symptoms that have gone) and what is not
+    new (a symptom someone has had for years)."""
+    for clause in clauses:
+        if "chronic" in clause.cues and "recent" not in clause.cues:
+            for mention in clause.mentions:
+                if not kind_is(mention, lexicon, "site"):
+                    mention.context = mention.context or "long-standing"
     for index, clause in enumerate(clauses):
         # "it has all gone now": what has gone is over, whatever "now" says
         if clause.cues & {"current", "recent"} and "resolved" not in clause.cues:
@@ -547,11 +620,15 @@ def unsaid_persons(clauses: list[Clause]) -> None:
 
 def affirm(clauses: list[Clause], before: list[Clause]) -> None:
     """A sentence that says what the one before asked about is happening now ("Can a
-    disc do this? It started yesterday.") makes the question's symptoms the writer's."""
+    disc do this? It started yesterday.", "During the day I barely notice it.") makes
+    the question's symptoms the writer's; "I've got both right now", all of them."""
     cues = set().union(*(clause.cues for clause in clauses))
-    if not cues & {"affirm", "current", "recent"}:
+    personal = any(item.names & {"self", "other"} for c in clauses for item in c.referents())
+    if cues & _GENERAL_CUES or not (
+        cues & {"affirm", "affirm_all", "current", "recent"} or personal
+    ):
         return
     for clause in before:
         for mention in clause.mentions:
-            if mention.context == _GENERAL and mention.asked:
+            if mention.context == _GENERAL and (mention.asked or "affirm_all" in cues):
                 mention.context = ""

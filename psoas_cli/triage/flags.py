@@ -42,8 +42,8 @@ class Rule(NamedTuple):
     #: all of it is about one person ("my husband has osteoporosis; I hurt my back
     #: lifting him" is not a knock to thin bones)
     same_person: bool
-    #: the clause concepts must be in one clause, not only in one sentence ("pain at
-    #: night", not "my back is sore, and the baby wakes me at night")
+    #: the clause concepts must be a few words apart, not only in one sentence ("pain
+    #: at night", not "my back is sore, and the baby wakes me at night")
     near: bool
 
 
@@ -160,7 +160,7 @@ def _parse_regions(document: dict[str, Any], path: Path) -> dict[str, Region]:
 
 
 class _Scope(NamedTuple):
-    """Clauses read together for a rule: a unit, or one clause for a "near" rule."""
+    """Clauses read together for a rule: a unit, a sentence or its part up to a "but"."""
 
     clauses: list[Clause]
     sentence: int
@@ -169,10 +169,15 @@ class _Scope(NamedTuple):
 
 
 def apply_rules(
-    clauses: list[Clause], sentence_of: list[int], data: FlagData, lexicon: Lexicon
+    clauses: list[Clause],
+    sentence_of: list[int],
+    questions: set[int],
+    data: FlagData,
+    lexicon: Lexicon,
 ) -> tuple[list[RedFlag], dict[str, list[Finding]]]:
-    """The flags whose rules hold for the weighed clauses, each with its evidence."""
-    weighed = _Weighed(clauses, sentence_of, lexicon)
+    """The flags whose rules hold for the weighed clauses, each with its evidence.
+    ``questions`` are the sentences that ask: what they name explains nothing."""
+    weighed = _Weighed(clauses, sentence_of, questions, lexicon)
     flags: list[RedFlag] = []
     evidence: dict[str, list[Finding]] = {}
     for flag in data.flags:
@@ -189,18 +194,21 @@ class _Weighed:
     """A weighed query as the rules read it: its concepts by unit and by clause, what
     explains them, and what other people have."""
 
-    def __init__(self, clauses: list[Clause], sentence_of: list[int], lexicon: Lexicon) -> None:
+    def __init__(
+        self, clauses: list[Clause], sentence_of: list[int], questions: set[int], lexicon: Lexicon
+    ) -> None:
         self.clauses = clauses
         self.lexicon = lexicon
         units: dict[int, list[Clause]] = {}
         for clause in clauses:
             units.setdefault(clause.unit, []).append(clause)
         self.by_unit = [_scope(members, sentence_of, lexicon) for members in units.values()]
-        self.by_clause = [_scope([clause], sentence_of, lexicon) for clause in clauses]
         self.everywhere = set().union(*(scope.current for scope in self.by_unit))
         # an explanation ("after my run") counts in its sentence and the ones beside it
         self.explains: dict[int, set[str]] = {}
         for clause in clauses:
+            if sentence_of[clause.number] in questions:
+                continue  # "which exercises help?" is no exercise done
             affirmed = {n for m in clause.mentions if not m.context for n in m.concepts(lexicon)}
             for step in (-1, 0, 1):
                 self.explains.setdefault(sentence_of[clause.number] + step, set()).update(affirmed)
@@ -216,12 +224,13 @@ class _Weighed:
         """The first unit (or clause, for a "near" rule) where the rule holds."""
         if not rule.anywhere <= self.everywhere:
             return None
-        scopes = self.by_clause if rule.near else self.by_unit
-        return next((scope for scope in scopes if self._holds(rule, scope)), None)
+        return next((scope for scope in self.by_unit if self._holds(rule, scope)), None)
 
     def _holds(self, rule: Rule, scope: _Scope) -> bool:
         concepts = scope.with_history if rule.keeps_history else scope.current
         if not rule.clause <= concepts or rule.unless & self.explains.get(scope.sentence, set()):
+            return False
+        if rule.near and not _near(rule.clause, scope.clauses, self.lexicon):
             return False
         if rule.others_need and not _persons_fit(
             rule, scope.clauses, self.others_have, self.lexicon
@@ -230,12 +239,39 @@ class _Weighed:
         return not rule.same_person or _one_person(rule, scope.clauses, self.clauses, self.lexicon)
 
 
+#: a "near" rule's concepts lie within this many words of each other ("pain at night")
+NEAR_WORDS = 8
+
+
+def _near(concepts: frozenset[str], clauses: list[Clause], lexicon: Lexicon) -> bool:
+    """Whether the concepts are found within :data:`NEAR_WORDS` words of one another, in
+    clauses that only a comma parts ("at night it becomes a deep, gnawing ache"), not a
+    new statement ("the baby wakes me at night, and my back is sore")."""
+    places = {
+        name: [
+            (clause.group, clause.offset + mention.item.start)
+            for clause in clauses
+            for mention in clause.mentions
+            if not mention.context and name in mention.concepts(lexicon)
+        ]
+        for name in concepts
+    }
+    anchors = min(places.values(), key=len)
+    return any(
+        all(
+            any(group == g and abs(at - anchor) <= NEAR_WORDS for g, at in found)
+            for found in places.values()
+        )
+        for group, anchor in anchors
+    )
+
+
 def _scope(members: list[Clause], sentence_of: list[int], lexicon: Lexicon) -> _Scope:
     return _Scope(
         members,
         sentence_of[members[0].number],
         _concepts(members, lexicon, ("",)),
-        _concepts(members, lexicon, ("", "past")),
+        _concepts(members, lexicon, ("", "past", "long-standing")),
     )
 
 
@@ -287,7 +323,7 @@ def _evidence(
         wanted = (rule.clause if clause in unit else frozenset()) | rule.anywhere
         for mention in clause.mentions:
             for finding in mention.findings(lexicon):
-                if finding.concept in wanted and finding.context in ("", "past"):
+                if finding.concept in wanted and finding.context in ("", "past", "long-standing"):
                     chosen.append(finding)
     return chosen
 

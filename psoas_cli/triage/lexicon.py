@@ -71,6 +71,8 @@ class Lexicon:
         self.places = _having(concepts, "place")
         #: concepts for which "X of Y" is a piece of some stuff: "a lump of ice"
         self.substances = _having(concepts, "of_a_substance")
+        #: words that only qualify a symptom ("awful", "sudden"): a '*' may skip them
+        self.modifiers = _having(concepts, "modifier")
         #: concepts that, after a function word, name trouble with it: "bladder change"
         self.trouble_words = _having(concepts, "trouble_word")
         #: concepts whose object may be a thing: "crashed my laptop"
@@ -155,7 +157,8 @@ class Lexicon:
     def blocks(self, stem: str) -> bool:
         """Whether a '*' must not skip this word: it is a symptom on its own."""
         return stem in _NEGATION_WORDS or any(
-            p.kind == "concept" and len(p.stems) == 1 for p in self.phrases(THINGS, stem)
+            p.kind == "concept" and len(p.stems) == 1 and not p.names <= self.modifiers
+            for p in self.phrases(THINGS, stem)
         )
 
     def base_stems(self, word: str) -> list[str]:

@@ -37,8 +37,7 @@ _NUMBER_WORDS = {
 
 
 class Sentence(NamedTuple):
-    #: each clause's words, and the number of its unit in the sentence
-    clauses: list[tuple[list[str], int]]
+    clauses: list[ClauseWords]
     #: it ends with a question mark
     question: bool
     #: it opens as a question does ("can...", "what...")
@@ -58,6 +57,8 @@ def sentences(query: str) -> list[Sentence]:
         ending = pieces[index + 1] if index + 1 < len(pieces) else ""
         # "could not finish" opens a statement whose "I" was left out
         asks = words[0] in _QUESTION_WORDS and words[1:2] != ["not"]
+        # "when I sit..." opens a statement unless a question mark ends it
+        asks = asks and (words[0] != "when" or "?" in ending)
         bare = " ".join(words) in _BARE_NO
         result.append(Sentence(_clauses(pieces[index]), "?" in ending, asks, bare))
     return result
@@ -68,29 +69,39 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def _clauses(text: str) -> list[tuple[list[str], int]]:
-    """A sentence's clauses, each with the number of its unit within the sentence.
+class ClauseWords(NamedTuple):
+    """The words of one clause, the unit it belongs to (parts of a sentence up to a
+    "but") and its group (clauses that only commas part: "a deep, gnawing ache")."""
+
+    words: list[str]
+    unit: int
+    group: int
+
+
+def _clauses(text: str) -> list[ClauseWords]:
+    """A sentence's clauses.
 
     A clause ends at a comma, at "but" and its kin, and at "and" when a new statement
     follows ("... and my legs"); a negation or a time reaches no further. A negated list
     is one clause ("no fever, chills or numbness"). A unit ends only at "but" and its
     kin: a rule's concepts are looked for together in a unit.
     """
-    clauses: list[tuple[list[str], int]] = []
-    unit = 0
+    clauses: list[ClauseWords] = []
+    unit = group = 0
     for segment in _merge_lists([_WORD.findall(part) for part in re.split(r",(?!\d)", text)]):
         current: list[str] = []
         for index, word in enumerate(segment):
             starts_statement = index + 1 < len(segment) and segment[index + 1] in _STARTERS
             if word in _CONTRAST or (word == "and" and starts_statement):
                 if current:
-                    clauses.append((current, unit))
+                    clauses.append(ClauseWords(current, unit, group))
                 current = []
                 unit += word in _CONTRAST
+                group += 1
                 continue
             current.append(word)
         if current:
-            clauses.append((current, unit))
+            clauses.append(ClauseWords(current, unit, group))
     return clauses
 
 
@@ -103,7 +114,10 @@ def _merge_lists(segments: list[list[str]]) -> list[list[str]]:
     while index < len(segments):
         current = segments[index]
         index += 1
-        if current and current[0] in _LIST_NEGATIONS and len(current) <= _LIST_ITEM_WORDS:
+        negated = (
+            current and set(current) & _LIST_NEGATIONS and len(current) <= 2 + _LIST_ITEM_WORDS
+        )
+        if negated:
             end = index
             while end < len(segments) and 0 < len(segments[end]) <= _LIST_ITEM_WORDS:
                 if {"or", "nor"} & set(segments[end]):
