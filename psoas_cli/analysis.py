@@ -12,7 +12,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from psoas_cli.resources import data_file
 
@@ -154,6 +154,49 @@ class Analyzer:
         self.lexicon_words = frozenset(
             normalise_word(w) for phrase in phrases for w in _WORD.findall(phrase)
         )
+
+    def tables(self) -> dict[str, object]:
+        """What the analyzer has built, as plain JSON values (see :mod:`psoas_cli.bundled`)."""
+        return {
+            "keep": sorted(self.keep),
+            "stopwords": sorted(self.stopwords),
+            "term_of_word": self._term_of_word,
+            "phrases": {
+                first: [[list(stems), concept] for stems, concept in options]
+                for first, options in self._phrases.items()
+            },
+            "concepts": {key: list(words) for key, words in self.concepts.items()},
+            "related": {
+                term: [[other, weight] for other, weight in group]
+                for term, group in self.related.items()
+            },
+            "asks": sorted(self.asks),
+            "subject": sorted(self.subject),
+            "subject_topics": sorted(self.subject_topics),
+            "elsewhere": sorted(self.elsewhere),
+            "lexicon_words": sorted(self.lexicon_words),
+        }
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, Any]) -> Analyzer:
+        """An analyzer from :meth:`tables`, without reading or building the lexicon.
+        Raises KeyError, TypeError or ValueError when the tables are not of that shape."""
+        analyzer = cls.__new__(cls)
+        analyzer.keep = frozenset(map(str, tables["keep"]))
+        analyzer.stopwords = frozenset(map(str, tables["stopwords"]))
+        analyzer._term_of_word = {str(w): str(t) for w, t in tables["term_of_word"].items()}
+        analyzer._phrases = {
+            str(first): [(tuple(map(str, stems)), str(concept)) for stems, concept in options]
+            for first, options in tables["phrases"].items()
+        }
+        analyzer.concepts = {str(k): tuple(map(str, v)) for k, v in tables["concepts"].items()}
+        analyzer.related = {
+            str(term): [(str(other), float(weight)) for other, weight in group]
+            for term, group in tables["related"].items()
+        }
+        for name in ("asks", "subject", "subject_topics", "elsewhere", "lexicon_words"):
+            setattr(analyzer, name, frozenset(map(str, tables[name])))
+        return analyzer
 
     def _add_phrase(self, phrase: str, concept: str) -> None:
         stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))

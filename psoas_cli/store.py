@@ -30,13 +30,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from psoas_cli import cache
-from psoas_cli.analysis import Analyzer, default_analyzer, general_analyzer
+from psoas_cli.analysis import Analyzer, general_analyzer
 from psoas_cli.dataset import (
     Dataset,
     Entry,
     LazyEntries,
     decode,
-    load_bundled,
     parse_text,
     read_bytes,
 )
@@ -152,10 +151,11 @@ def open_indexed(
     when the cache folder is refused (the answer still comes, from the data file).
     """
     if not data:
-        # Indexed at every call, 6 ms, that a stored copy would cut by 2 ms at most (it
-        # still needs the lexicon's tables, and sqlite3's import): not worth a cache file.
-        dataset = load_bundled()
-        return dataset, Index.build(dataset.entries, default_analyzer())
+        from psoas_cli.bundled import open_bundled
+
+        # a refused folder goes unsaid here: nobody asked for this cache, and the
+        # bundled FAQ is quick enough without it
+        return open_bundled()
     return _open_file(Path(data), progress, notice)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 import psoas_cli.store
 from psoas_cli.analysis import general_analyzer
-from psoas_cli.dataset import Dataset, Entry, load_bundled, load_file
+from psoas_cli.dataset import Dataset, Entry, load_file
 from psoas_cli.index import Index
 from psoas_cli.matcher import find_matches
 from psoas_cli.store import (
@@ -450,16 +450,6 @@ def test_a_full_store_is_not_written_and_the_answer_still_comes(
     assert find_matches("question 17", dataset, index).matches[0].entry.question == "Question 17?"
     assert stored(cache) == []
     assert (cache / STORE_NAME).stat().st_size <= 64 * 1024
-
-
-def test_the_bundled_faq_needs_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    folder = tmp_path / "c"
-    monkeypatch.setenv("PSOAS_CACHE_DIR", str(folder))
-    dataset, index = open_indexed(None)
-    assert list(dataset.entries) == list(load_bundled().entries)
-    assert dataset.exercises == load_bundled().exercises
-    assert find_matches("psoas stretch", dataset, index).matches
-    assert not folder.exists()
 
 
 def test_the_file_state_of_a_regular_file_only(tmp_path: Path):
