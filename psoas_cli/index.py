@@ -63,6 +63,8 @@ class Index:
         self.corrections: dict[str, tuple[str, float] | None] = {}
         #: entry id -> ids of related entries, best first (see related_entries)
         self.related: dict[str, list[str]] = {}
+        #: neighbouring terms of the FAQ's own text, once read (see known_phrases)
+        self.phrases: frozenset[tuple[str, str]] | None = None
 
     @classmethod
     def build(

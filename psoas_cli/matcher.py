@@ -23,7 +23,6 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
-from weakref import WeakKeyDictionary
 
 from psoas_cli.analysis import Analyzer, Token, text_key
 from psoas_cli.dataset import Dataset, Entry
@@ -431,16 +430,13 @@ def _vowel_variants(word: str) -> set[str]:
     return found
 
 
-_PHRASES: WeakKeyDictionary[Index, frozenset[tuple[str, str]]] = WeakKeyDictionary()
-
-
 def known_phrases(dataset: Dataset, index: Index) -> frozenset[tuple[str, str]]:
     """The pairs of neighbouring terms (stop words left out) of the entries'
     questions, phrasings and topics and of the lexicon's phrases ("weak psoas", "mid
     back"); empty for a FAQ of more than CONTEXT_UP_TO entries, where reading every
     question would cost more than the mending gains, and for one matched without a
     lexicon of its subject (a user's FAQ)."""
-    found = _PHRASES.get(index)
+    found = index.phrases
     if found is None:
         found = frozenset()
         # Only with a lexicon of the FAQ's own phrases: on another subject, everyday
@@ -455,7 +451,7 @@ def known_phrases(dataset: Dataset, index: Index) -> frozenset[tuple[str, str]]:
             concepts = index.analyzer.concepts.values()
             texts += [p for words in concepts for p in words if " " in p]
             found = frozenset(pair for text in texts for pair in _pairs_of(index, text))
-        _PHRASES[index] = found
+        index.phrases = found
     return found
 
 

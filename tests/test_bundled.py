@@ -11,7 +11,8 @@ import pytest
 
 from psoas_cli.bundled import FILE_NAME
 from psoas_cli.dataset import load_bundled
-from psoas_cli.matcher import find_matches, related_for_matches
+from psoas_cli.index import Index
+from psoas_cli.matcher import find_matches, known_phrases, rank_all_related, related_for_matches
 from psoas_cli.store import open_indexed
 
 QUERIES = ("why does my lower back hurt", "psoes streches", "tight hip flexors from sitting")
@@ -47,6 +48,15 @@ def test_the_index_is_kept_once_and_read_back_with_the_same_answers(folder: Path
     assert sorted(p.name for p in folder.iterdir()) == [FILE_NAME]  # no temporary left
 
 
+def test_the_kept_index_holds_what_the_matcher_works_out(folder: Path):
+    open_indexed(None)  # builds and keeps
+    dataset, kept = open_indexed(None)  # reads back
+    fresh = Index.build(dataset.entries, kept.analyzer)
+    rank_all_related(dataset, fresh)
+    assert kept.related == fresh.related and len(kept.related) == len(dataset.entries)
+    assert kept.phrases == known_phrases(dataset, fresh) and kept.phrases
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -71,6 +81,11 @@ def test_a_file_of_the_right_stamp_but_the_wrong_shape_is_made_again(folder: Pat
     document["analyzer"]["phrases"] = 7
     kept.write_text(json.dumps(document), encoding="utf-8")
     assert answers(open_indexed(None)) == expected
+    document = json.loads(kept.read_text("utf-8"))
+    del document["related"]
+    kept.write_text(json.dumps(document), encoding="utf-8")
+    assert answers(open_indexed(None)) == expected
+    assert "related" in json.loads(kept.read_text("utf-8"))
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
