@@ -138,7 +138,17 @@ MECHANISMS = {
         ("not sure if I can feel my legs properly", "both-legs"),
         ("probably nothing, but I think I've wet myself without noticing", "bladder-control"),
     ],
+    "a symptom inside a cue's words": [
+        ("I am getting thinner every week and my back aches", "weight-loss"),
+        ("the skin of my inner thighs has no feeling", "saddle-numbness"),
+        ("my lower back keeps getting worse at night", "night-pain"),
+    ],
+    "a person's own, wherever it happened": [
+        ("I wet myself in the taxi on the way home, my back is in bits", "bladder-control"),
+    ],
     "a question by someone who has it": [
+        ("why would my back ache more at night than in the day?", "night-pain"),
+        ("why would I be wetting myself since my back went?", "bladder-control"),
         ("can a disc do this? I can't feel my bum since yesterday", "saddle-numbness"),
         ("is it normal that I can't pee since my back went?", "bladder-control"),
         ("should I worry that my legs keep giving way?", "both-legs"),
@@ -162,6 +172,7 @@ NOT_RED_FLAGS = {
         "I crashed my laptop twice today",
         "my glasses keep falling off my nose",
         "the washing machine lost control and flooded the kitchen",
+        "the seat of my car has a lump in the padding that digs into my back",
     ],
     "an animal": [
         "the dog had an accident on the rug",
@@ -188,12 +199,21 @@ NOT_RED_FLAGS = {
         "had a temperature two summers ago that passed",
         "fell off a swing when I was six",
         "I was in a car crash years ago, fully recovered",
+        "had a lump on my shoulder cut out years back and it was benign; my back is stiff",
+        "I had a temperature with a cold a fortnight ago and it's long gone; my back is stiff",
     ],
     "a question in general": [
         "what is cauda equina syndrome?",
         "can a fall cause psoas pain?",
         "is fever a sign of a psoas abscess?",
         "what are the warning signs of cancer in the back?",
+        "what's saddle anaesthesia?",
+        "why would back pain be worse at night for some people?",
+        "is it true that a fall can break your spine?",
+    ],
+    "a real word, not a typing error": [
+        "the physio showed me where the psoas attaches",
+        "my back is knackered after the gardening",
     ],
     "an explanation": [
         "shaky weak legs after a long run",

@@ -444,6 +444,9 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
     laptop", "a lumpy mattress", "a leak in the roof", "the legs of the ironing board",
     "a swollen ankle"."""
     names = mention.item.names
+    span = clause.tokens[mention.item.start : mention.item.end]
+    if any(token.stem in lexicon.reflexives for token in span):
+        return None  # "wet herself on the bus": a person's own, wherever it happened
     place = bool(names & lexicon.places)
     owner = _owner(clause, mention, lexicon) if place or kind_is(mention, lexicon, "site") else None
     if owner is not None:
@@ -470,8 +473,8 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
         )
         if any(t.stem in ("and", "or", ",") for t in clause.tokens[low:high]):
             continue  # "shovelling gravel and the bed was wet": another thing's clause
-        if item.kind == "referent" and "object" in item.names:
-            return "object"
+        if item.kind == "referent" and _kind_of(item, mention, lexicon) == "object":
+            return "object"  # "the seat in my van has a lump": a vehicle is a thing too
         if item.kind == "concept" and any(
             item.names & lexicon.not_beside.get(name, frozenset()) for name in names
         ):
@@ -574,16 +577,28 @@ def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
     "what if I lose feeling?"). A cue reaches forward in its clause ("... what could it
     be" puts nothing aside), or over the whole clause in a question ("is fever a sign
     of an abscess?"). What comes before "cause" is the cause asked about; only what
-    comes after it may be the writer's own, as a later sentence can say."""
+    comes after it may be the writer's own, as a later sentence can say. An impersonal
+    cue ("what is", "why would") asks in general only in a question that names no
+    person, and only of what follows it: "what is foot drop?", not "why would my back
+    hurt more at night?"."""
     asking = sentence.asks or sentence.question
+    personal = any(
+        item.kind == "referent" and item.names & {"self", "other"}
+        for clause in clauses
+        for item in clause.items
+    )
     for clause in clauses:
         for item in clause.items:
             if item.kind != "cue" or not item.names & _GENERAL_CUES:
                 continue
             if item.names & {"causal", "significance"} and not asking:
                 continue
+            impersonal = item.names <= {"impersonal"}
+            if impersonal and (personal or not asking):
+                continue
             for mention in clause.mentions:
-                if asking or "unreal" in item.names or mention.item.start >= item.start:
+                whole = asking and not impersonal
+                if whole or "unreal" in item.names or mention.item.start >= item.start:
                     mention.context = mention.context or _GENERAL
                     after = mention.item.start > item.start
                     mention.asked = "unreal" not in item.names and (
@@ -592,8 +607,11 @@ def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
 
 
 _GENERAL = "a question in general"
-#: "what if", "signs of"; "can a fall cause"; "does numbness mean"; "in a video game"
-_GENERAL_CUES = frozenset({"hypothetical", "causal", "significance", "unreal", "curiosity"})
+#: "what if", "signs of"; "can a fall cause"; "does numbness mean"; "in a video game";
+#: "what is" (with no person named)
+_GENERAL_CUES = frozenset(
+    {"hypothetical", "causal", "significance", "unreal", "curiosity", "impersonal"}
+)
 
 
 def generalise(clauses: list[Clause], before: list[Clause], lexicon: Lexicon) -> None:

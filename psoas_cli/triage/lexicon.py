@@ -99,6 +99,7 @@ class Lexicon:
         self.prepositions = frozenset(self.stems(" ".join(document["prepositions"])))
         self.fillers = frozenset(self.stems(" ".join(document["fillers"])))
         self.possessives = frozenset(self.stems("my his her their our your"))
+        self.reflexives = frozenset(self.stems("myself himself herself themselves ourselves"))
 
     def prepare(self, stems: Iterable[str]) -> None:
         """Compile the phrases that begin with any of these stems, in one look through
@@ -184,7 +185,10 @@ class Lexicon:
 
     def mend(self, word: str) -> str | None:
         """The lexicon word ``word`` was probably meant to be, if it is a typing error."""
-        if len(word) < MEND_MIN_LENGTH or not word.isalpha() or word in self.real_words():
+        if len(word) < MEND_MIN_LENGTH or not word.isalpha():
+            return None
+        real = self.real_words()
+        if word in real or stem_word(word) in real:  # "attaches", as "attach" is real
             return None
         if word.endswith("in") and self.known(self.base_stems(word + "g")[0]):
             return word + "g"  # "hurtin", "achin"

@@ -265,6 +265,9 @@ def find_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
                 index += 1
                 continue
             _, end, phrase = best
+            if phrase.kind == "cue" and _concept_inside(tokens, index, end, which, lexicon):
+                index += 1  # "be getting skinnier": the symptom, not "be getting", is read
+                continue
             words = " ".join(dict.fromkeys(t.word for t in tokens[index:end] if t.word != ","))
             item = Item(phrase.kind, phrase.names, index, end, words)
             if item not in items:  # an idiom is looked for in both passes
@@ -272,6 +275,22 @@ def find_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
             index = end
     items.sort(key=lambda item: (item.start, item.kind != "concept"))
     return items
+
+
+def _concept_inside(
+    tokens: list[Token], start: int, end: int, which: int, lexicon: Lexicon
+) -> bool:
+    """Whether a symptom's phrase begins inside the words start:end and reaches past them."""
+    for at in range(start + 1, end):
+        for phrase in lexicon.phrases(which, tokens[at].stem):
+            if phrase.kind != "concept" or not any(
+                lexicon.kinds[name] in ("symptom", "function") for name in phrase.names
+            ):
+                continue
+            reach = _match(phrase.stems, tokens, at + 1, 1, lexicon, True)
+            if reach is not None and reach > end:
+                return True
+    return False
 
 
 def _match(
