@@ -143,6 +143,33 @@ MECHANISMS = {
         ("the skin of my inner thighs has no feeling", "saddle-numbness"),
         ("my lower back keeps getting worse at night", "night-pain"),
     ],
+    "what others say of the writer": [
+        (
+            "everyone keeps telling me I've lost weight and I'm not dieting; my back aches",
+            "weight-loss",
+        ),
+    ],
+    "the writer as a child": [
+        ("had a tumour removed as a child and now my back aches all the time", "cancer-history"),
+    ],
+    "an ellipsis is a pause": [
+        ("I can't... feel anything down there since my back went", "saddle-numbness"),
+    ],
+    "a lump on the body, a thing nearby": [
+        ("it hurts to lean back on the sofa because of this lump on my spine", "lump"),
+    ],
+    "said by its effect": [
+        (
+            "my legs just won't do what I tell them since yesterday and my back is killing me",
+            "both-legs",
+        ),
+        ("my forehead is burning hot and my back aches", "fever"),
+        (
+            "my wife sleeps in the armchair now because her back is too bad to lie flat",
+            "night-pain",
+        ),
+        ("my heart area is aching along with my back", "chest-pain"),
+    ],
     "a person's own, wherever it happened": [
         ("I wet myself in the taxi on the way home, my back is in bits", "bladder-control"),
     ],
@@ -208,8 +235,17 @@ NOT_RED_FLAGS = {
         "is fever a sign of a psoas abscess?",
         "what are the warning signs of cancer in the back?",
         "what's saddle anaesthesia?",
+        "Hypothetically, if my mum fell down the stairs, would she need an x-ray?",
+        "if I get a fever with this back pain should I see someone?",
         "why would back pain be worse at night for some people?",
         "is it true that a fall can break your spine?",
+    ],
+    "an idiom or a job": [
+        "that news was a real kick in the teeth, my back is tight",
+        "I'm a cancer nurse and my back aches after long shifts",
+    ],
+    "what is not felt": [
+        "I don't feel any pulsing in my belly, I just wondered",
     ],
     "a real word, not a typing error": [
         "the physio showed me where the psoas attaches",
@@ -221,6 +257,7 @@ NOT_RED_FLAGS = {
         "I lost weight on a diet and my back feels better",
         "bladder pain and burning when I wee",
         "stiff and sore in the morning, fine by lunchtime",
+        "my lower back is sore after sitting at my desk until midnight",
     ],
     "one side": [
         "numbness down my left leg only",

@@ -377,6 +377,8 @@ def _about(clause: Clause, mention: Mention, subject: Item | None, lexicon: Lexi
             or _symptom_between(clause, subject, mention, lexicon)
         ):
             return None  # another person's symptom counts: "she fell", "her pain wakes her"
+        if about == "general" and _writer_between(clause, subject, mention):
+            return None  # "people keep saying I've got thin": what they say of the writer
     if about in ("animal", "object") and _done_to_a_person(clause, mention):
         return None  # "the horse threw me": it happened to the writer
     return about
@@ -448,6 +450,8 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
     if any(token.stem in lexicon.reflexives for token in span):
         return None  # "wet herself on the bus": a person's own, wherever it happened
     place = bool(names & lexicon.places)
+    if place and _on_the_body(clause, mention, lexicon):
+        return None  # "can't lean on the sofa for this lump on my spine"
     owner = _owner(clause, mention, lexicon) if place or kind_is(mention, lexicon, "site") else None
     if owner is not None:
         return owner
@@ -486,6 +490,14 @@ def _overlaps(one: Item, other: Item) -> bool:
     return one.start < other.end and other.start < one.end
 
 
+def _writer_between(clause: Clause, item: Item, mention: Mention) -> bool:
+    return any(
+        other.kind == "referent" and "self" in other.names and item.end <= other.start
+        for other in clause.items
+        if other.start < mention.item.start
+    )
+
+
 def _person_between(clause: Clause, item: Item, mention: Mention) -> bool:
     return any(
         other.kind == "referent"
@@ -517,6 +529,27 @@ def _owner(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | None:
         )
         return None if body else "object"
     return None
+
+
+#: sites that are parts of the body (not "the bed", "my pants")
+_BODY = frozenset({"body_site", "back", "saddle", "tummy", "limb_site", "legs", "chest"})
+
+
+def _on_the_body(clause: Clause, mention: Mention, lexicon: Lexicon) -> bool:
+    """Whether a part of the body follows the mention through a preposition: "a lump
+    on my spine", "swelling in her groin"."""
+    after = clause.tokens[mention.item.end : mention.item.end + 1]
+    if not after or after[0].stem not in lexicon.prepositions:
+        return False
+    return any(
+        other.item.names & _BODY
+        and 0 < other.item.start - mention.item.end <= 3
+        and all(
+            t.stem in lexicon.fillers
+            for t in clause.tokens[mention.item.end + 1 : other.item.start]
+        )
+        for other in clause.mentions
+    )
 
 
 def _object_after(
@@ -587,6 +620,12 @@ def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
         for clause in clauses
         for item in clause.items
     )
+    if _leads_with_hypothesis(clauses):
+        # "Hypothetically, if my dad took a tumble, ...": the whole sentence supposes
+        for clause in clauses[1:]:
+            for mention in clause.mentions:
+                mention.context = mention.context or _GENERAL
+                mention.asked = True
     for clause in clauses:
         for item in clause.items:
             if item.kind != "cue" or not item.names & _GENERAL_CUES:
@@ -604,6 +643,16 @@ def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
                     mention.asked = "unreal" not in item.names and (
                         "causal" not in item.names or after
                     )
+
+
+def _leads_with_hypothesis(clauses: list[Clause]) -> bool:
+    """Whether the sentence opens with a clause that only supposes ("Hypothetically,")."""
+    if len(clauses) < 2 or clauses[0].mentions:
+        return False
+    items = clauses[0].items
+    return bool(items) and all(
+        item.kind == "cue" and "hypothetical" in item.names for item in items
+    )
 
 
 _GENERAL = "a question in general"

@@ -11,6 +11,8 @@ from psoas_cli.triage.words import normalise
 
 _SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|(?m:^\s*-+\s))")
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+#: "I'm not... reacting": an ellipsis before a word in lower case is a pause, not an end
+_PAUSE = re.compile(r"(?:\.{2,}|\u2026)(?=\s*[a-z])")
 #: A clause ends before these words, and before "and" or a comma when a new statement
 #: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
 _CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "except"})
@@ -48,7 +50,7 @@ class Sentence(NamedTuple):
 
 def sentences(query: str) -> list[Sentence]:
     """The query as sentences, each a list of clauses, each a list of words."""
-    pieces = _SENTENCE_BREAK.split(normalise(query))
+    pieces = _SENTENCE_BREAK.split(normalise(_PAUSE.sub(" ", query)))
     result = []
     for index in range(0, len(pieces), 2):
         words = _WORD.findall(pieces[index])
@@ -274,7 +276,27 @@ def find_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
                 items.append(item)
             index = end
     items.sort(key=lambda item: (item.start, item.kind != "concept"))
-    return items
+    return [item for item in items if not _inside_a_time(item, items, tokens)]
+
+
+#: cues of time whose words may name a person who is not there: "as a kid", "as a teen"
+_TIMES = frozenset({"past", "recent", "chronic"})
+_PRONOUNS = frozenset("i me my we us our he him his she her they them their".split())
+
+
+def _inside_a_time(item: Item, items: list[Item], tokens: list[Token]) -> bool:
+    """Whether a referent is a word of a time cue, not a person: the writer "as a kid"."""
+    return (
+        item.kind == "referent"
+        and tokens[item.start].stem not in _PRONOUNS
+        and any(
+            other.kind == "cue"
+            and other.names & _TIMES
+            and other.start <= item.start
+            and item.end <= other.end
+            for other in items
+        )
+    )
 
 
 def _concept_inside(
@@ -287,6 +309,8 @@ def _concept_inside(
                 lexicon.kinds[name] in ("symptom", "function") for name in phrase.names
             ):
                 continue
+            if all(token.stem in lexicon.fillers for token in tokens[at:end]):
+                continue  # "if I get a temperature": the cue keeps its "a"
             reach = _match(phrase.stems, tokens, at + 1, 1, lexicon, True)
             if reach is not None and reach > end:
                 return True
