@@ -135,7 +135,11 @@ def test_red_flags_come_first_with_the_emergency_line(
 @pytest.mark.parametrize(
     ("lines", "stdout_has", "stderr_has"),
     [
-        (["show psoas-back-pain"], ["Can the psoas muscle cause back pain?\nTightness"], []),
+        (
+            ["show psoas-back-pain"],
+            ["Can the psoas muscle cause back pain? [psoas-back-pain]\nTightness"],
+            [],
+        ),
         (["show psoas-bak-pain"], [], ["no entry with id 'psoas-bak-pain'", "psoas-back-pain"]),
         (["show"], ["Say which entry: show ID"], []),
         (["list"], ["psoas-back-pain\t", "release-iliopsoas\t"], []),

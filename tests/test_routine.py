@@ -10,6 +10,7 @@ import pytest
 
 from psoas_cli.dataset import Exercise, load_bundled
 from psoas_cli.render import routine as view_module
+from psoas_cli.render.views import DISCLAIMER
 from psoas_cli.routine import (
     TICK,
     FakeClock,
@@ -348,6 +349,7 @@ def test_plain_output_is_the_data_plus_timings(capsys: pytest.CaptureFixture[str
         "Hold 30 s, rest 10 s. The FAQ gives no durations: the defaults (hold 30 s, rest 10 s)"
         " are the tool's own, to adjust with --hold and --rest.\n"
         "Stop if anything hurts. Press Ctrl-C to stop the routine.\n"
+        f"{DISCLAIMER}\n"
         "\n"
         "Boat Pose\n"
         "  1. Sit.\n"
@@ -399,7 +401,7 @@ def test_rich_view_draws_the_same_facts(
     # markup in the data prints as itself, and its escape sequences are shown, not obeyed
     assert "[bold]Odd[/] \\x1b[2J" in out and "Step [red]one[/]\\x07" in out
     assert "1. Sit." in out and "2. Lift your shins." in out
-    assert "Hold 2 s, [l] side done" in out and "Hold 2 s done" in out
+    assert "✓ Hold 2 s, [l] side." in out and "✓ Hold 2 s." in out and "  Rest 1 s." in out
     assert "Stop if anything hurts." in out and "--hold and --rest" in out
     assert "2 s left" in out
     assert "Done: 2 of 2 holds" in out

@@ -1,9 +1,11 @@
 """What the guided routine prints: countdown bars on a terminal, plain lines elsewhere.
 
-:func:`routine_view` picks the view for stdout. Both views print the same facts (the
-plan, the timings, the safety line, each exercise's own steps, each hold and rest as
-it starts, and a one-line summary); the terminal one adds a live countdown bar. The
-plain one flushes every line, so a log or a screen reader gets each step as it happens.
+:func:`routine_view` picks the view for stdout. Both print the same blocks (the plan,
+the timings, the safety line, each exercise's own steps, a line for each hold and
+rest, and a one-line summary), built here once; the terminal one adds a live
+countdown bar and writes a step's line when the bar is done, the plain one writes it
+as the step starts and flushes every line, so a log or a screen reader gets each step
+as it happens.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from psoas_cli.dataset import Exercise
-from psoas_cli.render import DISCLAIMER, _console, clean, stdout_is_styled, write
+from psoas_cli.render import clean, stdout_is_styled
+from psoas_cli.render.model import GAP, Block, Panel, Run, Text, line, plain_text, text
+from psoas_cli.render.plain import PlainPrinter
+from psoas_cli.render.views import DISCLAIMER
 from psoas_cli.routine import (
     DEFAULT_HOLD,
     DEFAULT_REST,
@@ -90,28 +95,54 @@ def summary_line(summary: RoutineSummary) -> str:
     return f"Stopped after {holds}{names}."
 
 
+def intro_view(plan: RoutinePlan) -> list[Block]:
+    first, timings, safety = intro_lines(plan)
+    return [
+        text(first, style="strong"),
+        text(timings),
+        text(safety, style="caution"),
+        text(DISCLAIMER, style="dim"),
+    ]
+
+
+def exercise_view(exercise: Exercise, round_number: int, plan: RoutinePlan) -> list[Block]:
+    body = tuple(
+        line(Run(f"{number}. ", "strong"), clean(step))
+        for number, step in enumerate(exercise.steps, start=1)
+    )
+    title = line(Run(exercise_title(exercise, round_number, plan), "strong"))
+    return [GAP, Panel(title, body, inset=2)]
+
+
+def step_view(step: RoutineStep) -> Text:
+    return text(f"  {step_label(step)}.")
+
+
+def summary_view(summary: RoutineSummary) -> list[Block]:
+    return [GAP, text(summary_line(summary), style="done" if summary.finished else "caution")]
+
+
 # --- plain lines --------------------------------------------------------------------------
 
 
 class PlainRoutineView:
     """One line per event, flushed at once; no animation, no escape sequences."""
 
-    def _line(self, text: str = "") -> None:
-        write(text)
+    def __init__(self) -> None:
+        self._printer = PlainPrinter()
+
+    def _show(self, blocks: list[Block]) -> None:
+        self._printer.show(blocks)
         sys.stdout.flush()
 
     def begin(self, plan: RoutinePlan) -> None:
-        for line in intro_lines(plan):
-            self._line(line)
+        self._show(intro_view(plan))
 
     def exercise(self, exercise: Exercise, round_number: int, plan: RoutinePlan) -> None:
-        self._line()
-        self._line(exercise_title(exercise, round_number, plan))
-        for number, step in enumerate(exercise.steps, start=1):
-            self._line(f"  {number}. {clean(step)}")
+        self._show(exercise_view(exercise, round_number, plan))
 
     def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
-        self._line(f"  {step_label(step)}.")
+        self._show([step_view(step)])
 
     def tick(self, step: RoutineStep, remaining: float) -> None:
         pass
@@ -120,42 +151,28 @@ class PlainRoutineView:
         pass
 
     def end(self, summary: RoutineSummary) -> None:
-        self._line()
-        self._line(summary_line(summary))
+        self._show(summary_view(summary))
 
 
 # --- Rich -----------------------------------------------------------------------------------
 
 
 class RichRoutineView:
-    """A panel per exercise and a live bar counting down each hold and rest."""
+    """The same blocks drawn by Rich, and a live bar counting down each hold and rest."""
 
     def __init__(self) -> None:
-        self._console = _console()
+        from psoas_cli.render.styled import RichPrinter
+
+        self._printer = RichPrinter()
+        self._console = self._printer.console
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
     def begin(self, plan: RoutinePlan) -> None:
-        from rich.text import Text
-
-        lines = intro_lines(plan)
-        self._console.print(Text(lines[0], style="bold"))
-        self._console.print(Text(lines[1]))
-        self._console.print(Text(lines[2], style="bold yellow"))
-        self._console.print(Text(DISCLAIMER, style="dim"))
+        self._printer.show(intro_view(plan))
 
     def exercise(self, exercise: Exercise, round_number: int, plan: RoutinePlan) -> None:
-        from rich.panel import Panel
-        from rich.text import Text
-
-        body = Text()
-        for number, step in enumerate(exercise.steps, start=1):
-            if number > 1:
-                body.append("\n")
-            body.append(f"{number}. ", style="bold")
-            body.append(clean(step))
-        title = Text(exercise_title(exercise, round_number, plan), style="bold")
-        self._console.print(Panel(body, title=title, title_align="left", padding=(0, 1)))
+        self._printer.show(exercise_view(exercise, round_number, plan))
 
     def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
         from rich.progress import BarColumn, Progress, TextColumn
@@ -190,18 +207,18 @@ class RichRoutineView:
         )
 
     def step_finished(self, step: RoutineStep) -> None:
-        from rich.text import Text
-
         self._stop()
+        # The step's line, which plain text writes as the step starts; a hold done is
+        # ticked in the line's indent.
+        shown = step_view(step)
         if step.kind == "hold":
-            self._console.print(Text.assemble(("✓ ", "green"), f"{step_label(step)} done"))
+            ticked = (Run("✓ ", "done"), Run(plain_text(shown.lines[0]).lstrip()))
+            shown = Text((ticked,))
+        self._printer.show([shown])
 
     def end(self, summary: RoutineSummary) -> None:
-        from rich.text import Text
-
         self._stop()
-        style = "bold green" if summary.finished else "bold yellow"
-        self._console.print(Text(summary_line(summary), style=style))
+        self._printer.show(summary_view(summary))
 
     def _stop(self) -> None:
         if self._progress is not None:
