@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from psoas_cli import __version__
 from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, Terminated, output_failure
@@ -48,6 +48,30 @@ class _Commands(TyperGroup):
             raise OutputClosed from error
 
 
+class _Command(TyperCommand):
+    """Typer's command, with two things of its help put right: each paragraph of the
+    docstring is one flowing paragraph (Typer keeps the docstring's line breaks after
+    the first one), and a required argument reads ``ID``, not ``{ID}``, in the usage."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.help:
+            self.help = _flowing(self.help)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
+def _flowing(text: str) -> str:
+    """A docstring's paragraphs with their line breaks made spaces; a paragraph that
+    starts with ``\\b`` (the examples) keeps its lines."""
+    import inspect  # already imported by Typer
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else p.replace("\n", " ") for p in paragraphs)
+
+
 app = typer.Typer(
     name="psoas",
     cls=_Commands,
@@ -75,7 +99,7 @@ MinScoreOption = Annotated[
         min=0,
         max=100,
         show_default=False,
-        help="Confidence (0-100) an answer needs to be shown (default 35).",
+        help="Confidence (0-100) an answer needs to be shown \\[default: 35].",
     ),
 ]
 RegionOption = Annotated[
@@ -195,7 +219,7 @@ def _threshold(min_score: float | None) -> float:
     return min_score
 
 
-@app.command()
+@app.command(cls=_Command)
 def ask(
     query: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -211,7 +235,7 @@ def ask(
             min=1,
             max=100,
             show_default=False,
-            help="Show at most this many answers [default: 3; 1 after a warning].",
+            help="Show at most this many answers \\[default: 3; 1 after a warning].",
         ),
     ] = None,
     min_score: MinScoreOption = None,
@@ -275,7 +299,7 @@ def ask(
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
-@app.command("list")
+@app.command("list", cls=_Command)
 def list_entries(
     topic: Annotated[
         Optional[str],  # noqa: UP045
@@ -311,7 +335,7 @@ def list_entries(
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
-@app.command()
+@app.command(cls=_Command)
 def show(
     entry_id: Annotated[
         str, typer.Argument(metavar="ID", help="The entry's id, as `psoas list` shows it.")
@@ -342,7 +366,7 @@ def show(
         render.entry_full(entry, related_entries(entry, dataset, index))
 
 
-@app.command()
+@app.command(cls=_Command)
 def exercises(
     guide: Annotated[
         bool, typer.Option("--guide", help="Take you through them with a timer for each hold.")
@@ -424,7 +448,7 @@ def _guide(dataset: "Dataset", hold: int, rest: int, rounds: int, only: list[str
         raise typer.Exit(ExitCode.INTERRUPTED)
 
 
-@app.command()
+@app.command(cls=_Command)
 def chat(
     limit: Annotated[
         int,
@@ -466,7 +490,7 @@ def chat(
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def tip(
     seed: Annotated[
         Optional[int],  # noqa: UP045
@@ -496,7 +520,7 @@ def tip(
         render.entry_full(entry)
 
 
-@app.command()
+@app.command(cls=_Command)
 def redflags(
     json_output: JsonOption = False,
     region: RegionOption = None,
@@ -520,7 +544,7 @@ def redflags(
         render.red_flag_list(flags, emergency_line)
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def evaluate_queries(
     queries: Annotated[
         str,

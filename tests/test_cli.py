@@ -366,7 +366,27 @@ def test_help_states_the_real_default_threshold(run, command: str):
     from psoas_cli.matcher import DEFAULT_MIN_SCORE
 
     text = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
-    assert f"(default {DEFAULT_MIN_SCORE:g})" in text
+    assert f"[default: {DEFAULT_MIN_SCORE:g}]" in text
+
+
+@pytest.mark.parametrize(
+    "command", ["ask", "list", "show", "exercises", "redflags", "eval", "chat", "tip"]
+)
+def test_help_names_arguments_plainly_and_keeps_paragraphs_whole(run, command: str):
+    out = run(command, "--help", env={"COLUMNS": "200"}).stdout
+    usage = next(line for line in out.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage
+    assert not re.search(r"[a-z] \.(\s|$)", out)  # no "[default: N]" eaten as markup
+    for paragraph in re.split(r"\n\s*\n", out.split("Examples")[0]):
+        # a docstring paragraph is one line at this width: no stray line break
+        assert len([line for line in paragraph.splitlines() if line.strip()]) <= 1, paragraph
+
+
+def test_help_text_of_eval_and_show(run):
+    assert "top-1, top-3, MRR, declined" in run("eval", "--help", env={"COLUMNS": "200"}).stdout
+    assert "Usage: psoas show [OPTIONS] ID " in run("show", "--help").stdout
+    limit = run("ask", "--help", env={"COLUMNS": "200"}).stdout
+    assert "[default: 3; 1 after a warning]" in limit
 
 
 def test_every_command_is_in_the_readme():
