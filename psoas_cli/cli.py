@@ -457,11 +457,19 @@ def chat(
     min_score: MinScoreOption = None,
     data: DataOption = None,
     region: RegionOption = None,
+    no_history: Annotated[
+        bool,
+        typer.Option(
+            "--no-history", help="Neither recall nor keep the lines typed in earlier sessions."
+        ),
+    ] = False,
 ) -> None:
     """Ask one question after another in a session.
 
-    Type a question, or: more, show ID, list, exercises, help, quit. Ctrl-D also
-    leaves; Ctrl-C drops the line being typed. Piped in, it answers each line.
+    Type a question, or: more, show N (answer N) or show ID, list, exercises,
+    redflags, help, quit. Ctrl-D also leaves; Ctrl-C drops the line being typed. On a
+    terminal the arrow keys recall earlier lines, kept in $XDG_STATE_HOME/psoas (else
+    ~/.local/state/psoas). Piped in, it answers each line.
 
     \b
     Examples:
@@ -485,6 +493,7 @@ def chat(
             limit=limit,
             min_score=threshold,
             safety_net=data is None,
+            history=not no_history,
         )
     if code:
         raise typer.Exit(code)

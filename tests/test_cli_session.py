@@ -227,7 +227,8 @@ def test_chat_show_unknown_id_suggests_ids_and_goes_on(run):
     assert "no entry with id 'release-iliopsos'" in result.stderr
     assert "Did you mean: release-iliopsoas" in result.stderr
     assert "no entry with id 'nope'" in result.stderr
-    assert result.stderr.count("psoas list") == 2
+    assert result.stderr.count("Type `list` to see every id.") == 2
+    assert "psoas list" not in result.output  # the chat's own command, not the shell's
     assert "release-iliopsoas\t" in result.stdout  # `list` still ran
 
 

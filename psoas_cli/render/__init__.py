@@ -118,8 +118,10 @@ def width_of(stream: TextIO) -> int:
 
 def terminal_width(stream: TextIO) -> int | None:
     """The width to wrap plain text at: the terminal's, or None when ``stream`` is not
-    a terminal (a pipe or a file takes each line whole)."""
-    return width_of(stream) if _isatty(stream) else None
+    a terminal (a pipe or a file takes each line whole) or says it has no width (a
+    pseudo-terminal whose size was never set says 0)."""
+    width = width_of(stream) if _isatty(stream) else 0
+    return width if width > 0 else None
 
 
 def stdout_is_styled() -> bool:

@@ -16,9 +16,10 @@ PROMPT = "psoas> "
 #: The in-chat commands and what each does, as ``help`` shows them.
 COMMANDS = (
     ("more", "the next answers to your last question"),
-    ("show ID", "one entry in full (ids are in the answers and in `list`)"),
+    ("show N", "answer N in full; show ID for an entry by its id (see `list`)"),
     ("list", "every question in the FAQ, with its id"),
     ("exercises", "the stretches, step by step"),
+    ("redflags", "the symptoms that need a doctor, and how urgently"),
     ("help", "this help"),
     ("quit", "leave (or exit, or Ctrl-D)"),
 )
@@ -85,7 +86,16 @@ def more_heading(query: str, first: int, last: int) -> None:
 
 
 def show_usage() -> None:
-    show([text("Say which entry: show ID (the ids are in the answers and in `list`).")])
+    show([text("Say which: show N for answer N, or show ID for an entry (ids are in `list`).")])
+
+
+def no_answer_numbered(number: int, shown: int) -> None:
+    """``show N`` for a number no answer on screen has (and no entry as its id)."""
+    if shown:
+        said = f"There is no answer {number}: the answers shown are numbered 1 to {shown}."
+    else:
+        said = f"There is no answer {number}: ask a question first, or show ID for an entry."
+    show([text(said)])
 
 
 def no_exercises() -> None:

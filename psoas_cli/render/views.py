@@ -67,6 +67,17 @@ class Hints(NamedTuple):
 
 #: the hints of a command run on the bundled FAQ
 PLAIN_HINTS = Hints()
+#: the hints inside ``psoas chat``, whose commands are typed without ``psoas``
+CHAT_HINTS = Hints(verb="Type", prefix="")
+
+
+def command_line_hints(data: str | None) -> Hints:
+    """The hints of a command run with ``--data data`` (or on the bundled FAQ)."""
+    if not data:
+        return PLAIN_HINTS
+    import shlex
+
+    return Hints(data_options=f" --data {shlex.quote(clean(data))}")
 
 
 def safety_net(hints: Hints = PLAIN_HINTS) -> str:
