@@ -23,7 +23,7 @@ from psoas_cli import __version__
 from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, Terminated, output_failure
 
 if TYPE_CHECKING:
-    from psoas_cli.dataset import Dataset
+    from psoas_cli.dataset import Dataset, Entry
     from psoas_cli.index import Index
 
 #: answers shown by ``ask``, and after a warning, unless --limit says otherwise
@@ -286,6 +286,8 @@ def ask(
     if json_output:
         render.dump_json(render.answer_record(reply, region, explain))
     else:
+        from psoas_cli.render.views import command_line_hints
+
         # The emergency numbers are looked up only when there is a warning to show.
         emergency_line = emergency_advice(region) if reply.flags else ""
         render.answer(
@@ -294,6 +296,7 @@ def ask(
             explain=explain,
             after_warning=limit or LIMIT_AFTER_WARNING,
             safety_net=data is None,
+            hints=command_line_hints(data),
         )
     if not reply.answered:
         raise typer.Exit(ExitCode.NOT_FOUND)
@@ -323,16 +326,34 @@ def list_entries(
         dataset = open_dataset(data)
     entries = list(dataset.entries)
     if topic is not None:
-        wanted = topic.strip().lower()
-        entries = [e for e in entries if wanted in (t.lower() for t in e.topics)]
+        entries = _with_topic(entries, topic)
     if json_output:
         render.dump_json(render.entry_records(entries))
     elif entries:
         render.entry_table(entries)
     if not entries:
+        from psoas_cli.matcher import similar_ids
+
+        topics = dataset.topics
         render.error(f"no entries with topic {render.short(topic or '', 60)!r}")
-        render.notice(f"Topics: {', '.join(dataset.topics) or 'none'}")
+        suggestions = similar_ids(_topic_key(topic or ""), topics)
+        if suggestions:
+            render.notice(f"Did you mean: {', '.join(suggestions)}?")
+        render.notice(f"Topics: {', '.join(topics) or 'none'}")
         raise typer.Exit(ExitCode.NOT_FOUND)
+
+
+def _topic_key(topic: str) -> str:
+    """A topic as a person means it: case, spaces or hyphens and a plural make no
+    difference ("Lower back" is "lower-back", "exercise" is "exercises")."""
+    from psoas_cli.analysis import light_stem, text_key
+
+    return " ".join(light_stem(word) for word in text_key(topic).split())
+
+
+def _with_topic(entries: list["Entry"], topic: str) -> list["Entry"]:
+    wanted = _topic_key(topic)
+    return [e for e in entries if any(_topic_key(t) == wanted for t in e.topics)]
 
 
 @app.command(cls=_Command)
@@ -358,7 +379,9 @@ def show(
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     entry = dataset.get(entry_id.strip())
     if entry is None:
-        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
+        from psoas_cli.render.views import command_line_hints
+
+        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids), command_line_hints(data))
         raise typer.Exit(ExitCode.NOT_FOUND)
     if json_output:
         render.dump_json(render.entry_record(entry))

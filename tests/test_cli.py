@@ -533,3 +533,56 @@ def test_a_rendered_answer_matches_the_golden_file(run):
     if os.environ.get("PSOAS_UPDATE_GOLDEN"):
         GOLDEN.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("via", ["option", "environment"])
+def test_every_hint_repeats_the_data_option(run, small_faq: Path, tmp_path: Path, via: str):
+    spaced = tmp_path / "my faq.jsonl"
+    spaced.write_bytes(small_faq.read_bytes())
+    option = ["--data", str(spaced)] if via == "option" else []
+    env = {"PSOAS_DATA": str(spaced)} if via == "environment" else {}
+    hint = f"`psoas list --data '{spaced}'`"
+    declined = run("ask", *option, "how do I tune a piano", env=env)
+    assert declined.exit_code == 1
+    assert f"Run {hint} to see every question." in declined.stderr
+    unknown = run("show", *option, "kettle-descal", env=env)
+    assert unknown.exit_code == 1
+    assert f"Run {hint} to see every id." in unknown.stderr
+    assert "Did you mean: kettle-descale?" in unknown.stderr
+
+
+def test_hints_on_the_bundled_faq_name_plain_commands(run):
+    assert "Run `psoas list` to see every question." in run("ask", "recipe for pancakes").stderr
+    assert "Run `psoas list` to see every id." in run("show", "nope").stderr
+
+
+@pytest.mark.parametrize(
+    ("asked", "topic"),
+    [
+        ("exercise", "exercises"),
+        ("Exercises", "exercises"),
+        ("lower back", "lower-back"),
+        ("LOWER_BACK", "lower-back"),
+        ("mid back", "mid-back"),
+        ("cause", "causes"),
+        ("hips", "hip"),
+        ("symptom", "symptoms"),
+    ],
+)
+def test_a_topic_is_found_whatever_its_number_case_or_spacing(run, asked: str, topic: str):
+    result = run("list", "--json", "--topic", asked)
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document and all(topic in d["topics"] for d in document)
+    assert document == json.loads(run("list", "--json", "--topic", topic).stdout)
+
+
+def test_an_unknown_topic_suggests_close_ones(run):
+    result = run("list", "--topic", "lowr bak")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "psoas: no entries with topic 'lowr bak'",
+        "Did you mean: lower-back?",
+        "Topics: causes, lower-back, posture, anatomy, sitting, symptoms, bursitis, release, "
+        "exercises, hip, mid-back, injury",
+    ]
