@@ -178,13 +178,32 @@ def _read_query(words: list[str] | None) -> str:
     from psoas_cli.limits import check_length, read_query
 
     text = " ".join(words or [])
-    text = read_query(sys.stdin) if text.strip() == "-" else check_length(text)
+    if text.strip() == "-":
+        _say_what_is_read("the question: type it, then press")
+        text = read_query(sys.stdin)
+    else:
+        text = check_length(text)
     text = readable(text).strip()
     if not text:
         raise _usage_error(
             "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
         )
     return text
+
+
+def _say_what_is_read(what: str) -> None:
+    """On a terminal, say on stderr what is read from stdin and how to end it: a
+    command that waits in silence looks like one that hangs."""
+    isatty = getattr(sys.stdin, "isatty", None)
+    try:
+        if not (isatty and isatty()):
+            return
+    except ValueError:  # a closed stream
+        return
+    from psoas_cli import render
+
+    end = "Ctrl-Z and Enter" if sys.platform == "win32" else "Ctrl-D at the start of a line"
+    render.notice(f"psoas: reading {what} {end}.")
 
 
 def _answer_lines(
@@ -198,6 +217,7 @@ def _answer_lines(
     from psoas_cli.limits import QueryTooLong, read_lines
 
     code = ExitCode.OK
+    _say_what_is_read("one question per line, each answered as one JSON line; to end, press")
     for number, line in enumerate(read_lines(sys.stdin), start=1):
         if line is None:
             problem = QueryTooLong(f"line {number}", "not answered")

@@ -447,3 +447,40 @@ def test_sigterm_ends_a_session_quietly_with_143(env):
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 143
     assert b"Traceback" not in stderr
+
+
+# --------------------------------------------------------------------------- waiting for input
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["ask", "--json", "-"], "psoas: reading the question: type it, then press Ctrl-D"),
+        (["ask", "--batch"], "psoas: reading one question per line, each answered as one JSON"),
+    ],
+    ids=["ask -", "ask --batch"],
+)
+def test_reading_stdin_at_a_terminal_says_what_it_waits_for(env, args: list[str], said: str):
+    """At a terminal, `ask -` and `ask --batch` waited in silence."""
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(
+        [*PSOAS, *args], env=env, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    os.close(terminal)
+    try:
+        os.write(controller, b"boat pose\n\x04")  # a line, then Ctrl-D at the start of a line
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        os.close(controller)
+    assert process.returncode == 0, stderr
+    assert stderr.decode().startswith(said)
+    assert stderr.decode().rstrip().endswith("Ctrl-D at the start of a line.")
+    assert stderr.count(b"\n") == 1
+    assert json.loads(stdout.decode().splitlines()[0] if "--batch" in args else stdout)["matches"]
+
+
+def test_reading_stdin_from_a_pipe_says_nothing(env):
+    for args in (["ask", "--json", "-"], ["ask", "--batch"]):
+        result = psoas(*args, env=env, input=b"boat pose\n")
+        assert result.returncode == 0 and result.stderr == b""
