@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 #: answers shown by ``ask``, and after a warning, unless --limit says otherwise
 DEFAULT_LIMIT, LIMIT_AFTER_WARNING = 3, 1
+#: the guided routine's timings, in seconds (as psoas_cli.routine has them, which
+#: cli.py does not import before a routine runs)
+DEFAULT_HOLD, DEFAULT_REST, DEFAULT_READY = 30, 10, 5
 
 
 class _Commands(TyperGroup):
@@ -207,7 +210,12 @@ def _say_what_is_read(what: str) -> None:
 
 
 def _answer_lines(
-    dataset: "Dataset", index: "Index", limit: int, threshold: float, region: str | None
+    dataset: "Dataset",
+    index: "Index",
+    limit: int,
+    threshold: float,
+    region: str | None,
+    explain: bool,
 ) -> int:
     """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
     line of its own with the error, the batch goes on, and it ends with exit code 2
@@ -225,7 +233,7 @@ def _answer_lines(
             code = ExitCode.USAGE
             continue
         reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
-        render.batch_line(render.answer_record(reply, region))
+        render.batch_line(render.answer_record(reply, region, explain))
     return code
 
 
@@ -299,7 +307,7 @@ def ask(
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         with _user_errors():
-            code = _answer_lines(dataset, index, limit or DEFAULT_LIMIT, threshold, region)
+            code = _answer_lines(dataset, index, limit or DEFAULT_LIMIT, threshold, region, explain)
         raise typer.Exit(code)
     styled = not json_output
     reply = answer_query(text, dataset, index, limit or DEFAULT_LIMIT, threshold, highlight=styled)
@@ -409,35 +417,44 @@ def show(
         render.entry_full(entry, related_entries(entry, dataset, index))
 
 
+def _seconds(name: str, low: int, default: int, what: str) -> Any:
+    return typer.Option(
+        name,
+        min=low,
+        max=600,
+        metavar="SECONDS",
+        show_default=False,
+        help=f"With --guide: {what} \\[default: {default}].",
+    )
+
+
 @app.command(cls=_Command)
 def exercises(
     guide: Annotated[
         bool, typer.Option("--guide", help="Take you through them with a timer for each hold.")
     ] = False,
     hold: Annotated[
-        int,
-        typer.Option(
-            "--hold",
-            min=1,
-            max=600,
-            metavar="SECONDS",
-            help="With --guide: seconds to hold each stretch (the FAQ gives none).",
-        ),
-    ] = 30,
+        Optional[int],  # noqa: UP045
+        _seconds("--hold", 1, DEFAULT_HOLD, "seconds to hold each stretch (the FAQ gives none)"),
+    ] = None,
     rest: Annotated[
-        int,
-        typer.Option(
-            "--rest",
-            min=0,
-            max=600,
-            metavar="SECONDS",
-            help="With --guide: seconds of rest between holds.",
-        ),
-    ] = 10,
+        Optional[int],  # noqa: UP045
+        _seconds("--rest", 0, DEFAULT_REST, "seconds of rest between holds"),
+    ] = None,
+    ready: Annotated[
+        Optional[int],  # noqa: UP045
+        _seconds("--ready", 0, DEFAULT_READY, "seconds to get into position before each exercise"),
+    ] = None,
     rounds: Annotated[
-        int,
-        typer.Option("--rounds", min=1, max=20, help="With --guide: times through the whole set."),
-    ] = 1,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--rounds",
+            min=1,
+            max=20,
+            show_default=False,
+            help="With --guide: times through the whole set \\[default: 1].",
+        ),
+    ] = None,
     only: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
@@ -447,29 +464,47 @@ def exercises(
             help="With --guide: only this exercise (id or name); repeat for more.",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", help="With --guide: no bell at the end of each hold."),
+    ] = False,
     json_output: JsonOption = False,
     data: DataOption = None,
 ) -> None:
     """Show the stretches from the FAQ, step by step, or guide you through them.
+
+    With --guide: each exercise's steps, a few seconds to get ready, then a countdown
+    for each hold (and each side) and each rest, which says what comes next; the
+    terminal's bell rings at the end of each hold.
 
     \b
     Examples:
       psoas exercises
       psoas exercises --guide
       psoas exercises --guide --hold 45 --rest 15 --rounds 2
-      psoas exercises --guide --only boat-pose
+      psoas exercises --guide --only boat-pose --ready 10 --quiet
     """
     from psoas_cli import render
     from psoas_cli.dataset import open_dataset
 
+    given = {
+        "--hold": hold,
+        "--rest": rest,
+        "--ready": ready,
+        "--rounds": rounds,
+        "--only": only or None,
+        "--quiet": quiet or None,
+    }
     with _user_errors():
-        if only and not guide:
-            raise _usage_error("--only picks exercises for --guide; add --guide")
+        if not guide and any(value is not None for value in given.values()):
+            names = [name for name, value in given.items() if value is not None]
+            apply = "applies" if len(names) == 1 else "apply"
+            raise _usage_error(f"{' and '.join(names)} only {apply} to --guide; add --guide")
         dataset = open_dataset(data)
     if guide:
         if json_output:
             _fail("--guide and --json cannot be used together")
-        _guide(dataset, hold, rest, rounds, only)
+        _guide(dataset, given)
         return
     if json_output:
         render.dump_json(render.exercise_records(dataset.exercises))
@@ -480,13 +515,24 @@ def exercises(
     render.exercise_list(dataset.exercises, dataset)
 
 
-def _guide(dataset: "Dataset", hold: int, rest: int, rounds: int, only: list[str] | None) -> None:
+def _guide(dataset: "Dataset", given: dict[str, Any]) -> None:
+    """The routine, with the timings ``given`` (None where the default stands)."""
     from psoas_cli.render.routine import routine_view
-    from psoas_cli.routine import build_plan, run_routine
+    from psoas_cli.routine import DEFAULT_ROUNDS, build_plan, run_routine
+
+    def value(name: str, default: int) -> int:
+        return default if given[name] is None else int(given[name])
 
     with _user_errors():
-        plan = build_plan(dataset.exercises, hold=hold, rest=rest, rounds=rounds, only=only)
-    summary = run_routine(plan, routine_view())
+        plan = build_plan(
+            dataset.exercises,
+            hold=value("--hold", DEFAULT_HOLD),
+            rest=value("--rest", DEFAULT_REST),
+            ready=value("--ready", DEFAULT_READY),
+            rounds=value("--rounds", DEFAULT_ROUNDS),
+            only=given["--only"],
+        )
+    summary = run_routine(plan, routine_view(bell=not given["--quiet"]))
     if not summary.finished:
         raise typer.Exit(ExitCode.INTERRUPTED)
 

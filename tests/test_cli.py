@@ -586,3 +586,45 @@ def test_an_unknown_topic_suggests_close_ones(run):
         "Topics: causes, lower-back, posture, anatomy, sitting, symptoms, bursitis, release, "
         "exercises, hip, mid-back, injury",
     ]
+
+
+EVIDENCE_KEYS = {"query_word", "entry_term", "how", "where", "weight", "counts"}
+
+
+def test_json_explain_puts_the_explanation_in_each_match(run):
+    plain = run("ask", "--explain", "--limit", "1", "psoes ache").stdout
+    document = json.loads(run("ask", "--json", "--explain", "--limit", "1", "psoes ache").stdout)
+    [match] = document["matches"]
+    assert match["explanation"] and all(set(e) == EVIDENCE_KEYS for e in match["explanation"])
+    assert {
+        "query_word": "psoes",
+        "entry_term": "psoas",
+        "how": "typo",
+        "where": match["explanation"][0]["where"],
+        "weight": 0.6,
+        "counts": match["explanation"][0]["counts"],
+    } in match["explanation"]
+    for item in match["explanation"]:  # the same facts as the "why:" line
+        assert f"{item['query_word']} -> {item['entry_term']} ({item['how']}, " in plain
+        assert f"weight {item['weight']:.2f}, counts {item['counts']:.2f})" in plain
+    assert document["read_as"] is None and document["red_flags"] == []
+    quiet = json.loads(run("ask", "--json", "psoes ache").stdout)
+    assert "explanation" not in quiet["matches"][0] and "read_as" not in quiet
+
+
+def test_json_explain_names_the_sentence_read_as_the_question(run):
+    story = (
+        "I have been sitting at a desk all day for years and I go to the gym twice a week. "
+        "Lately my hips feel stiff. Why do my hip flexors and lower back hurt?"
+    )
+    document = json.loads(run("ask", "--json", "--explain", story).stdout)
+    assert document["read_as"] == "Why do my hip flexors and lower back hurt?"
+    assert f'Read as the question: "{document["read_as"]}"' in run("ask", "--explain", story).stdout
+
+
+def test_batch_explain_explains_each_line(run):
+    result = run("ask", "--batch", "--explain", input="psoes ache\nboat pose\n")
+    documents = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(documents) == 2
+    assert all(m["explanation"] for d in documents for m in d["matches"])
+    assert all("findings" in d for d in documents)

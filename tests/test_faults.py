@@ -484,3 +484,42 @@ def test_reading_stdin_from_a_pipe_says_nothing(env):
     for args in (["ask", "--json", "-"], ["ask", "--batch"]):
         result = psoas(*args, env=env, input=b"boat pose\n")
         assert result.returncode == 0 and result.stderr == b""
+
+
+def _guide_on_a_terminal(env: dict[str, str], *args: str) -> bytes:
+    """A one-hold routine (1 s) on a pseudo-terminal 80 columns wide; all it wrote."""
+    import termios
+
+    controller, terminal = os.openpty()
+    termios.tcsetwinsize(terminal, (24, 80))
+    env.pop("COLUMNS", None)
+    command = ["exercises", "--guide", "--only", "boat-pose", "--hold", "1", "--ready", "0"]
+    process = subprocess.Popen(
+        [*PSOAS, *command, *args],
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        _read_until(controller, b"\x00never", seen)  # everything, to the end
+        assert process.wait(timeout=30) == 0, bytes(seen)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    return bytes(seen)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize("term", ["xterm-256color", "dumb"], ids=["rich", "plain"])
+def test_the_bell_rings_at_the_end_of_each_hold_unless_quiet(env, term: str):
+    env["TERM"] = term
+    rung = _guide_on_a_terminal(env)
+    assert rung.count(b"\x07") == 1
+    assert rung.index(b"\x07") > rung.index(b"Hold 1 s")
+    assert b"Done: 1 of 1 hold" in rung
+    assert b"\x07" not in _guide_on_a_terminal(env, "--quiet")

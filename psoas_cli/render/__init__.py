@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from psoas_cli.answers import Answer
     from psoas_cli.dataset import Dataset, Entry, Exercise
     from psoas_cli.evaluate import Report
-    from psoas_cli.matcher import Match
+    from psoas_cli.matcher import Match, TermEvidence
     from psoas_cli.render.model import Block
     from psoas_cli.render.views import Hints
     from psoas_cli.triage import RedFlag
@@ -264,13 +264,30 @@ def indexing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
 # --- records for programs (--json) ----------------------------------------------------------
 
 
-def match_record(match: Match, related: Sequence[Entry]) -> dict[str, Any]:
-    return {
+def match_record(match: Match, related: Sequence[Entry], explain: bool = False) -> dict[str, Any]:
+    record = {
         "id": match.entry.id,
         "question": match.entry.question,
         "answer": match.entry.answer,
         "score": match.score,
         "related": [entry.id for entry in related],
+    }
+    if explain:
+        record["explanation"] = [evidence_record(item) for item in match.evidence]
+    return record
+
+
+def evidence_record(item: TermEvidence) -> dict[str, Any]:
+    """Why one query word counted for an answer: what ``--explain`` prints as
+    ``word -> term (how, where, weight, counts)``; ``entry_term`` and ``where`` are
+    null for a word the entry lacks."""
+    return {
+        "query_word": item.query_word,
+        "entry_term": item.entry_term.replace("_", " ") if item.entry_term else None,
+        "how": item.via,
+        "where": item.field,
+        "weight": round(item.weight, 4),
+        "counts": round(item.strength, 4),
     }
 
 
@@ -302,8 +319,10 @@ def answer_record(
                 for f in reply.triage.evidence.get(flag_record["id"], ())
             ]
         record["findings"] = [finding._asdict() for finding in reply.triage.findings]
+        # In a long story, the sentence read as its question (null for a short query).
+        record["read_as"] = reply.result.focus or None
     record["matches"] = [
-        match_record(m, reply.related.get(m.entry.id, ())) for m in reply.result.matches
+        match_record(m, reply.related.get(m.entry.id, ()), explain) for m in reply.result.matches
     ]
     return record
 

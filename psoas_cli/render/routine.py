@@ -15,7 +15,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from psoas_cli.dataset import Exercise
 from psoas_cli.render import clean, stdout_is_styled
@@ -24,6 +24,7 @@ from psoas_cli.render.plain import PlainPrinter
 from psoas_cli.render.views import DISCLAIMER
 from psoas_cli.routine import (
     DEFAULT_HOLD,
+    DEFAULT_READY,
     DEFAULT_REST,
     RoutinePlan,
     RoutineStep,
@@ -37,11 +38,12 @@ if TYPE_CHECKING:
 SAFETY = "Stop if anything hurts. Press Ctrl-C to stop the routine."
 
 
-def routine_view(styled: bool | None = None) -> RoutineView:
-    """The view for stdout: live bars on a terminal, plain lines otherwise."""
+def routine_view(styled: bool | None = None, bell: bool = False) -> RoutineView:
+    """The view for stdout: live bars on a terminal, plain lines otherwise; ``bell``
+    rings the terminal's bell at the end of each hold (only where stdout is one)."""
     if styled is None:
         styled = stdout_is_styled()
-    return RichRoutineView() if styled else PlainRoutineView()
+    return RichRoutineView(bell) if styled else PlainRoutineView(bell)
 
 
 # --- the words, shared by both views ------------------------------------------------------
@@ -63,12 +65,14 @@ def intro_lines(plan: RoutinePlan) -> list[str]:
     """The plan in brief, where the timings come from, and the safety line."""
     names = ", ".join(clean(x.name) for x in plan.exercises)
     rest = f"rest {duration(plan.rest)}" if plan.rest else "no rest"
+    ready = f"{duration(plan.ready)} to get ready" if plan.ready else "no time to get ready"
     return [
         f"Guided routine: {names}; {_count(plan.rounds, 'round')}, "
         f"{_count(plan.total_holds, 'hold')}, about {duration(plan.total_seconds)}.",
-        f"Hold {duration(plan.hold)}, {rest}. The FAQ gives no durations: the defaults "
-        f"(hold {duration(DEFAULT_HOLD)}, rest {duration(DEFAULT_REST)}) are the tool's own, "
-        "to adjust with --hold and --rest.",
+        f"Hold {duration(plan.hold)}, {rest}, {ready} before each exercise. The FAQ gives no "
+        f"durations: the defaults (hold {duration(DEFAULT_HOLD)}, rest "
+        f"{duration(DEFAULT_REST)}, {duration(DEFAULT_READY)} to get ready) are the tool's "
+        "own, to adjust with --hold, --rest and --ready.",
         SAFETY,
     ]
 
@@ -78,11 +82,19 @@ def exercise_title(exercise: Exercise, round_number: int, plan: RoutinePlan) -> 
     return f"{title} (round {round_number} of {plan.rounds})" if plan.rounds > 1 else title
 
 
-def step_label(step: RoutineStep) -> str:
-    """ "Hold 30 s", "Hold 30 s, left side" or "Rest 10 s"."""
+def step_label(step: RoutineStep, plan: RoutinePlan | None = None, number: int = 0) -> str:
+    """ "Get ready 5 s", "Hold 30 s", "Hold 30 s, left side" or "Rest 10 s"; a rest says
+    what comes next ("Rest 10 s; next: Boat Pose") when it is told the ``plan`` and its
+    step ``number``."""
+    if step.kind == "ready":
+        return f"Get ready {duration(step.seconds)}"
     label = f"{step.kind.capitalize()} {duration(step.seconds)}"
     if step.kind == "hold" and step.side:
         label += f", {clean(step.side)} side"
+    after = plan.next_hold(number) if plan is not None and step.kind == "rest" else None
+    if after is not None:
+        label += f"; next: {clean(after.exercise.name)}"
+        label += f", {clean(after.side)} side" if after.side else ""
     return label
 
 
@@ -114,8 +126,9 @@ def exercise_view(exercise: Exercise, round_number: int, plan: RoutinePlan) -> l
     return [GAP, Panel(title, body, inset=2)]
 
 
-def step_view(step: RoutineStep) -> Text:
-    return text(f"  {step_label(step)}.")
+def step_view(label: str) -> Text:
+    """A step's line: "  Hold 30 s."."""
+    return text(f"  {label}.")
 
 
 def summary_view(summary: RoutineSummary) -> list[Block]:
@@ -126,10 +139,12 @@ def summary_view(summary: RoutineSummary) -> list[Block]:
 
 
 class PlainRoutineView:
-    """One line per event, flushed at once; no animation, no escape sequences."""
+    """One line per event, flushed at once; no animation, no escape sequences (the
+    bell only where stdout is a terminal)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bell: bool = False) -> None:
         self._printer = PlainPrinter()
+        self._bell = bell
 
     def _show(self, blocks: list[Block]) -> None:
         self._printer.show(blocks)
@@ -142,31 +157,46 @@ class PlainRoutineView:
         self._show(exercise_view(exercise, round_number, plan))
 
     def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
-        self._show([step_view(step)])
+        self._show([step_view(step_label(step, plan, number))])
 
     def tick(self, step: RoutineStep, remaining: float) -> None:
         pass
 
     def step_finished(self, step: RoutineStep) -> None:
-        pass
+        if self._bell and step.kind == "hold":
+            ring(sys.stdout)
 
     def end(self, summary: RoutineSummary) -> None:
         self._show(summary_view(summary))
 
 
+def ring(stream: TextIO) -> None:
+    """The terminal's bell, if ``stream`` is a terminal: in a pipe or a log, BEL is
+    only a stray control character."""
+    isatty = getattr(stream, "isatty", None)
+    if isatty and isatty():
+        stream.write("\a")
+        stream.flush()
+
+
 # --- Rich -----------------------------------------------------------------------------------
+
+#: the colour of each kind of step's bar
+BAR_COLOURS = {"ready": "yellow", "hold": "green", "rest": "blue"}
 
 
 class RichRoutineView:
-    """The same blocks drawn by Rich, and a live bar counting down each hold and rest."""
+    """The same blocks drawn by Rich, and a live bar counting down each step."""
 
-    def __init__(self) -> None:
+    def __init__(self, bell: bool = False) -> None:
         from psoas_cli.render.styled import RichPrinter
 
         self._printer = RichPrinter()
         self._console = self._printer.console
+        self._bell = bell
         self._progress: Progress | None = None
         self._task: TaskID | None = None
+        self._label = ""
 
     def begin(self, plan: RoutinePlan) -> None:
         self._printer.show(intro_view(plan))
@@ -177,21 +207,18 @@ class RichRoutineView:
     def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
         from rich.progress import BarColumn, Progress, TextColumn
 
-        hold = step.kind == "hold"
+        colour = BAR_COLOURS[step.kind]
+        self._label = step_label(step, plan, number)
         self._progress = Progress(
             TextColumn("{task.description}", markup=False),
-            BarColumn(
-                bar_width=40,
-                complete_style="green" if hold else "blue",
-                finished_style="green" if hold else "blue",
-            ),
+            BarColumn(bar_width=40, complete_style=colour, finished_style=colour),
             TextColumn("{task.fields[left]}", markup=False),
             console=self._console,
             transient=True,
             auto_refresh=False,
         )
         self._task = self._progress.add_task(
-            step_label(step), total=step.seconds, left=_left(step.seconds)
+            self._label, total=step.seconds, left=_left(step.seconds)
         )
         with _signals_held():
             self._progress.start()
@@ -210,11 +237,13 @@ class RichRoutineView:
         self._stop()
         # The step's line, which plain text writes as the step starts; a hold done is
         # ticked in the line's indent.
-        shown = step_view(step)
+        shown = step_view(self._label)
         if step.kind == "hold":
             ticked = (Run("✓ ", "done"), Run(plain_text(shown.lines[0]).lstrip()))
             shown = Text((ticked,))
         self._printer.show([shown])
+        if self._bell and step.kind == "hold":
+            ring(sys.stdout)
 
     def end(self, summary: RoutineSummary) -> None:
         self._stop()
