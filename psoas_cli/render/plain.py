@@ -7,6 +7,7 @@ wrapped at its width between words, so that the terminal never breaks one in two
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -87,11 +88,13 @@ def table_lines(table: Table) -> list[str]:
 
 def wrapped(value: str, width: int) -> list[str]:
     """``value`` cut between words into lines of at most ``width`` (a longer word
-    stays whole), each continuation indented as the line, or under a "- " item's text."""
+    stays whole), each continuation indented as the line, or under a list item's text
+    ("- " or "1. ")."""
     import textwrap
 
     body = value.lstrip(" ")
-    indent = " " * (len(value) - len(body) + (2 if body.startswith("- ") else 0))
+    item = re.match(r"(- |\d+\. )", body)  # a list item: go on under its text
+    indent = " " * (len(value) - len(body) + (len(item.group()) if item else 0))
     return textwrap.wrap(
         value,
         width,

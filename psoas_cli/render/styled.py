@@ -19,7 +19,7 @@ from rich.panel import Panel as RichPanel
 from rich.text import Text as RichText
 
 from psoas_cli.render import MAX_WIDTH, width_of
-from psoas_cli.render.model import Block, Gap, Line, Panel, Table, Text
+from psoas_cli.render.model import Block, Gap, Line, Panel, Run, Table, Text
 from psoas_cli.render.plain import PlainPrinter
 
 if TYPE_CHECKING:
@@ -98,9 +98,11 @@ class RichPrinter:
         if mark and runs:  # in the first run's style, as one piece with it
             runs = (runs[0]._replace(text=mark + runs[0].text), *runs[1:])
         title = rich_text(runs)
-        if title.cell_len > room:
+        lines = panel.body
+        if title.cell_len > room:  # cut in the border, and given whole as the first line
             title.truncate(room, overflow="ellipsis")
-        body = RichText("\n").join(rich_text(item) for item in panel.body)
+            lines = (tuple(Run(run.text, run.style or "strong") for run in panel.title), *lines)
+        body = RichText("\n").join(rich_text(item) for item in lines)
         return RichPanel(
             body,
             title=title,
