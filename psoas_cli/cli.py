@@ -84,6 +84,66 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# --- completion of values ---------------------------------------------------------------
+# What the shell's Tab offers for an entry id, a topic, an exercise or a region. Each
+# reads the FAQ of --data (or PSOAS_DATA) when it comes before the value, else the
+# bundled one, with no Rich and no RapidFuzz; a file that cannot be read offers
+# nothing, quietly (the command itself will say why).
+
+#: a value's description is offered (zsh, fish) only when this few values match
+_DESCRIBED_UP_TO = 100
+
+
+def _completion_dataset(ctx: typer.Context) -> "Dataset | None":
+    from psoas_cli.errors import PsoasError
+
+    data = (ctx.params or {}).get("data")
+    try:
+        if not data:
+            from psoas_cli.dataset import load_bundled
+
+            return load_bundled()
+        from psoas_cli.store import open_indexed
+
+        return open_indexed(data)[0]  # a stored index lists its ids without the file
+    except (PsoasError, OSError, ValueError):
+        return None
+
+
+def _offered(values: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    """The values that start with what was typed, with descriptions."""
+    return [(value, help) for value, help in values if value.startswith(incomplete)]
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    if dataset is None:
+        return []
+    ids = [i for i in dataset.ids if i.startswith(incomplete)]
+    if len(ids) > _DESCRIBED_UP_TO:
+        return ids
+    return [(i, entry.question if (entry := dataset.get(i)) else "") for i in ids]
+
+
+def _complete_topics(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    return _offered([(t, "") for t in dataset.topics], incomplete) if dataset else []
+
+
+def _complete_exercises(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    if dataset is None:
+        return []
+    return _offered([(x.id, x.name) for x in dataset.exercises], incomplete)
+
+
+def _complete_regions(incomplete: str) -> list[Any]:
+    from psoas_cli.triage import emergency_numbers
+
+    regions = [(str(r["region"]), str(r["name"])) for r in emergency_numbers(None)]
+    return _offered(regions, incomplete)
+
+
 DataOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads the annotation at run time
     typer.Option(
@@ -112,6 +172,7 @@ RegionOption = Annotated[
         envvar="PSOAS_REGION",
         metavar="CODE",
         show_default=False,
+        autocompletion=_complete_regions,
         help="Your country for emergency numbers: uk, us, ca, eu, au or nz.",
     ),
 ]
@@ -334,7 +395,13 @@ def ask(
 def list_entries(
     topic: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--topic", "-t", show_default=False, help="Only entries with this topic."),
+        typer.Option(
+            "--topic",
+            "-t",
+            show_default=False,
+            autocompletion=_complete_topics,
+            help="Only entries with this topic (a plural, spaces or hyphens: as you like).",
+        ),
     ] = None,
     json_output: JsonOption = False,
     data: DataOption = None,
@@ -387,7 +454,12 @@ def _with_topic(entries: list["Entry"], topic: str) -> list["Entry"]:
 @app.command(cls=_Command)
 def show(
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The entry's id, as `psoas list` shows it.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            autocompletion=_complete_ids,
+            help="The entry's id, as `psoas list` shows it.",
+        ),
     ],
     json_output: JsonOption = False,
     data: DataOption = None,
@@ -461,6 +533,7 @@ def exercises(
             "--only",
             metavar="NAME",
             show_default=False,
+            autocompletion=_complete_exercises,
             help="With --guide: only this exercise (id or name); repeat for more.",
         ),
     ] = None,

@@ -628,3 +628,83 @@ def test_batch_explain_explains_each_line(run):
     assert len(documents) == 2
     assert all(m["explanation"] for d in documents for m in d["matches"])
     assert all("findings" in d for d in documents)
+
+
+def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
+    """What bash's Tab offers after ``words`` (the last word is the one being typed)."""
+    from typer.testing import CliRunner
+
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    completion = {"_PSOAS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = CliRunner().invoke(app, [], env={**completion, **(env or {})}, prog_name="psoas")
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
+
+
+def test_completion_offers_entry_ids_topics_exercises_and_regions(bundled):
+    assert _complete("psoas show ") == [e.id for e in bundled.entries]
+    assert _complete("psoas show release-") == ["release-psoas-tension", "release-iliopsoas"]
+    assert _complete("psoas list --topic ") == bundled.topics
+    assert _complete("psoas list -t low") == ["lower-back"]
+    assert _complete("psoas exercises --guide --only ") == [x.id for x in bundled.exercises]
+    assert _complete("psoas exercises --guide --only bo") == ["boat-pose"]
+    for command in ("ask", "chat", "redflags"):
+        assert _complete(f"psoas {command} --region ") == ["uk", "us", "ca", "eu", "au", "nz"]
+    assert _complete("psoas redflags --region n") == ["nz"]
+
+
+def test_completion_reads_the_faq_given_with_data(small_faq: Path, tmp_path: Path):
+    env = {"PSOAS_CACHE_DIR": str(tmp_path / "cache")}
+    data = f"psoas show --data {small_faq} "
+    assert _complete(data, env) == [
+        "kettle-descale",
+        "bike-chain",
+        "why-does-my-sourdough-not-rise",
+    ]
+    assert _complete(f"psoas list --data {small_faq} --topic ", env) == ["kitchen"]
+    assert _complete(f"psoas exercises --data {small_faq} --guide --only ", env) == []
+    # a file that cannot be read offers nothing, and says nothing
+    assert _complete(f"psoas show --data {tmp_path / 'missing.json'} ", env) == []
+
+
+def test_zsh_completion_describes_each_value():
+    from typer.testing import CliRunner
+
+    env = {"_PSOAS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "psoas show psoas-"}
+    result = CliRunner().invoke(app, [], env=env, prog_name="psoas")
+    assert '"psoas-back-pain":"Can the psoas muscle cause back pain?"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "words", ["psoas a", "psoas show ", "psoas ask --region ", "psoas list --topic "]
+)
+def test_completion_imports_neither_rich_nor_rapidfuzz(words: str, tmp_path: Path):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PSOAS_CACHE_DIR": str(tmp_path),
+        "_PSOAS_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    code = "import sys; from psoas_cli.__main__ import main; sys.argv = ['psoas']; main()"
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.split()  # it offered something
+    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()}
+    assert not {name for name in imported if name.split(".")[0] in ("rich", "rapidfuzz")}
+
+
+def test_completion_of_a_large_stored_faq_offers_every_id(tmp_path: Path):
+    words = "about the hips, the psoas and the lower back when sitting all day at a desk"
+    rows = [{"question": f"Question {n} {words}?", "answer": "An answer."} for n in range(700)]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")  # over 64 KB: kept in the store
+    env = {"PSOAS_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # indexed and stored, then read from the store
+        offered = _complete(f"psoas show --data {path} question-1", env)
+        assert len(offered) == 111 and all(i.startswith("question-1") for i in offered)
+    assert (tmp_path / "cache" / "index.sqlite3").exists()
