@@ -251,9 +251,9 @@ def entry_view(entry: Entry, related: Sequence[Entry] = (), disclaimer: bool = T
     for other in related:
         body.append(line(Run(f"See also: {clean(other.question)} ({clean(other.id)})", "dim")))
     title = line(Run(clean(entry.question), "strong"))
-    blocks: list[Block] = [Panel(title, tuple(body), tags=(clean(entry.id),)), GAP]
+    blocks: list[Block] = [Panel(title, tuple(body), tags=(clean(entry.id),))]
     if disclaimer:
-        blocks.append(text(DISCLAIMER, style="dim"))
+        blocks += [GAP, text(DISCLAIMER, style="dim")]
     return blocks
 
 
