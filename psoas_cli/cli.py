@@ -56,10 +56,11 @@ class _Command(TyperCommand):
     docstring is one flowing paragraph (Typer keeps the docstring's line breaks after
     the first one), and a required argument reads ``ID``, not ``{ID}``, in the usage."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # Here, not in __init__: every call builds every command, few show their help.
         if self.help:
             self.help = _flowing(self.help)
+        super().format_help(ctx, formatter)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = super().collect_usage_pieces(ctx)
