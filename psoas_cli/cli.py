@@ -239,7 +239,7 @@ def readable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _read_query(words: list[str] | None) -> str:
+def _read_query(words: list[str] | None, data: str | None) -> str:
     from psoas_cli.limits import check_length, read_query
 
     text = " ".join(words or [])
@@ -250,9 +250,13 @@ def _read_query(words: list[str] | None) -> str:
         text = check_length(text)
     text = readable(text).strip()
     if not text:
-        raise _usage_error(
-            "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
-        )
+        if not data:
+            example = "e.g. psoas ask why does my back hurt"
+        else:  # the hint reads the same FAQ; a question about backs would not fit it
+            import shlex
+
+            example = f"psoas ask --data {shlex.quote(data)} YOUR QUESTION"
+        raise _usage_error(f"empty query: say what you want to know, {example}")
     return text
 
 
@@ -365,7 +369,7 @@ def ask(
         region = check_region(region)
         if batch and query:
             raise _usage_error("--batch reads the queries from stdin; give no query words")
-        text = "" if batch else _read_query(query)
+        text = "" if batch else _read_query(query, data)
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         with _user_errors():

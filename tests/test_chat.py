@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -627,3 +628,24 @@ def test_no_history_is_kept_when_asked_or_with_no_home(tmp_path, pty_env, how: s
     _pty_chat(pty_env, [(PROMPT, b"boat pose\r"), (PROMPT, b"quit\r")], *args)
     assert not (tmp_path / "home").exists()
     assert [p.name for p in tmp_path.iterdir()] in (["cache"], [])
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away"
+)
+def test_a_history_of_another_user_is_not_used(state) -> None:
+    from psoas_cli.history import history_file
+
+    notes: list[str] = []
+    path = history_file(notes.append)
+    assert path is not None
+    path.write_text("planted\n", encoding="utf-8")
+    os.chown(path, 12345, 12345)
+    assert history_file(notes.append) is None
+    os.chown(path, 0, 0)
+    os.chown(state, 12345, 12345)
+    assert history_file(notes.append) is None
+    assert notes == [
+        f"psoas: not using {path}: it belongs to another user",
+        f"psoas: not keeping the chat history in {state}: it belongs to another user",
+    ]

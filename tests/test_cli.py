@@ -551,6 +551,15 @@ def test_every_hint_repeats_the_data_option(run, small_faq: Path, tmp_path: Path
     assert "Did you mean: kettle-descale?" in unknown.stderr
 
 
+def test_the_empty_query_hint_keeps_the_data_too(run, small_faq: Path):
+    result = run("ask", "--data", str(small_faq), "  ")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"psoas: empty query: say what you want to know, psoas ask --data {small_faq} "
+        "YOUR QUESTION\n"
+    )
+
+
 def test_hints_on_the_bundled_faq_name_plain_commands(run):
     assert "Run `psoas list` to see every question." in run("ask", "recipe for pancakes").stderr
     assert "Run `psoas list` to see every id." in run("show", "nope").stderr

@@ -75,9 +75,12 @@ def test_plain_and_rich_forms_carry_the_same_words(run, args: list[str]):
 
 
 def test_the_chat_views_carry_the_same_words(run):
-    lines = "help\ntight hip flexors\nmore\nshow release-iliopsoas\nshow nope\nmore\nexercises\n"
+    lines = (
+        "help\ntight hip flexors\nmore\nshow 2\nshow release-iliopsoas\nshow nope\nmore\n"
+        "exercises\nredflags\nxylophone tuning\n"
+    )
     plain_form, rich_form = both_forms(run, "chat", input=lines)
-    assert words(plain_form, plain.MARKS) == words(rich_form, styled.MARKS)
+    assert words(plain_form, plain.MARKS, True) == words(rich_form, styled.MARKS, True)
 
 
 def test_the_routine_carries_the_same_words(run, monkeypatch: pytest.MonkeyPatch):
@@ -148,3 +151,20 @@ def test_a_plain_panel_puts_its_tags_in_brackets_and_insets_its_body(capsys):
 )
 def test_a_narrow_panel_cuts_its_tags_but_keeps_the_score(tags, room: int, shown: str):
     assert styled.fitted_tags(tags, room) == shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ask", "psoas stretch"], ["list"], ["show", "nope"], ["redflags"], ["exercises"], []],
+    ids=str,
+)
+def test_plain_output_never_imports_rich(args: list[str], tmp_path):
+    import subprocess
+    import sys
+
+    env = {"PATH": "/usr/bin:/bin", "PSOAS_CACHE_DIR": str(tmp_path), "COLUMNS": "80"}
+    command = [sys.executable, "-X", "importtime", "-m", "psoas_cli", *args]
+    result = subprocess.run(command, env=env, capture_output=True, timeout=60)
+    assert result.stdout or result.returncode == 1
+    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()}
+    assert "rich" not in imported and "psoas_cli.render.styled" not in imported
