@@ -571,8 +571,13 @@ def _on_a_terminal(env: dict[str, str], columns: int, *args: str) -> str:
 @pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
 @pytest.mark.parametrize(
     "args",
-    [[], ["ask", "what shoes help lower back pain"], ["ask", "-n", "1", "back pain, can't pee"]],
-    ids=["overview", "decline", "warning"],
+    [
+        [],
+        ["ask", "what shoes help lower back pain"],
+        ["ask", "-n", "1", "back pain, can't pee"],
+        ["list", "--topic", "knit"],
+    ],
+    ids=["overview", "decline", "warning", "error"],
 )
 @pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
 def test_at_40_columns_no_word_is_broken(env, args: list[str], term: str):

@@ -157,12 +157,24 @@ def write(text: str = "", stream: TextIO | None = None) -> None:
 
 def error(message: str) -> None:
     """A short error on stderr, in the form ``psoas: message``."""
-    write(f"psoas: {clean(message)}", sys.stderr)
+    _to_stderr(f"psoas: {clean(message)}")
 
 
 def notice(message: str) -> None:
     """An informational message on stderr."""
-    write(clean(message), sys.stderr)
+    _to_stderr(clean(message))
+
+
+def _to_stderr(line: str) -> None:
+    """One line on stderr; on a terminal narrower than the line, wrapped between words."""
+    width = terminal_width(sys.stderr)
+    if width is None or len(line) <= width:
+        write(line, sys.stderr)
+        return
+    from psoas_cli.render.plain import wrapped
+
+    for part in wrapped(line, width):
+        write(part, sys.stderr)
 
 
 def dump_json(document: Any) -> None:
@@ -405,26 +417,34 @@ def _figure(share: float | None) -> str:
 
 
 def eval_report(report: Report) -> None:
-    write(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
-    write(f"top-1    {_figure(report.top1)}")
-    write(f"top-3    {_figure(report.top3)}")
-    write(f"MRR      {_figure(report.mrr)}")
-    write(f"declined {_figure(report.declined)}")
-    write(f"overall  {report.overall:.3f}")
+    """The figures, the calibration and the misses, as plain lines (wrapped between
+    words on a terminal)."""
+    lines: list[str] = []
+    say = lines.append
+    say(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
+    say(f"top-1    {_figure(report.top1)}")
+    say(f"top-3    {_figure(report.top3)}")
+    say(f"MRR      {_figure(report.mrr)}")
+    say(f"declined {_figure(report.declined)}")
+    say(f"overall  {report.overall:.3f}")
     if report.bands:
-        write()
-        write("Calibration (the top answer of each query, by score):")
+        say("")
+        say("Calibration (the top answer of each query, by score):")
         for band in report.bands:
             share = "-" if band.share is None else f"{band.share:.2f}"
-            write(f"  {band.low:3.0f}-{band.high:<3.0f}  {band.answers:4d} answers, right {share}")
+            say(f"  {band.low:3.0f}-{band.high:<3.0f}  {band.answers:4d} answers, right {share}")
     if report.misses:
-        write()
-        write(f"Misses ({len(report.misses)}):")
+        say("")
+        say(f"Misses ({len(report.misses)}):")
         for miss in report.misses:
             expected = ", ".join(miss.expected) if miss.expected else "(decline)"
             got = miss.got or "(declined)"
-            write(f"  {short(miss.query, 80)}")
-            write(f"    expected {clean(expected)}; got {clean(got)}{_confusion(miss)}")
+            say(f"  {short(miss.query, 80)}")
+            say(f"    expected {clean(expected)}; got {clean(got)}{_confusion(miss)}")
+    from psoas_cli.render.model import text
+    from psoas_cli.render.plain import PlainPrinter
+
+    PlainPrinter().show([text(*lines)])
 
 
 def _confusion(miss: Any) -> str:
