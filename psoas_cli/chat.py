@@ -2,14 +2,16 @@
 
 Every line that is not a command is answered as ``psoas ask`` would answer it, red
 flags first. The commands are whole lines: ``more``, ``list``, ``exercises``,
-``help``, ``quit``/``exit`` and ``show ID``; "show me a stretch" has more than one
-word after "show", so it is a question, not a command.
+``redflags``, ``help``, ``quit``/``exit`` and ``show N`` (answer N) or ``show ID``;
+"show me a stretch" has more than one word after "show", so it is a question, not a
+command. Hints name these commands as they are typed here (``list``, not
+``psoas list``), and the not-medical-advice line is said once a session.
 
 Ctrl-C at the prompt drops the line and the session goes on, as in a shell; when
 stdin is not a terminal there is nobody to go on for, so it ends the session with
 exit code 130. SIGTERM always ends it (exit code 143). End of input (Ctrl-D) and
-``quit`` end it with 0. Line editing and history come from :mod:`readline` when
-stdin is a terminal; nothing is saved to disk.
+``quit`` end it with 0. Line editing comes from :mod:`readline` when stdin is a
+terminal, with the lines typed in earlier sessions (:mod:`psoas_cli.history`).
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import builtins
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 from psoas_cli import render
 from psoas_cli.answers import NO_TRIAGE, Answer, answer_query
-from psoas_cli.dataset import Dataset
+from psoas_cli.dataset import Dataset, Entry
 from psoas_cli.errors import ExitCode, Terminated
 from psoas_cli.limits import QueryTooLong, check_length, read_lines
 from psoas_cli.matcher import (
@@ -34,6 +37,7 @@ from psoas_cli.matcher import (
     similar_ids,
 )
 from psoas_cli.render import chat as chat_render
+from psoas_cli.render.views import CHAT_HINTS
 
 #: how a refused line is named, and what becomes of it
 LONG_LINE = ("the line", "not answered")
@@ -42,6 +46,7 @@ _WORD_COMMANDS = {
     "more": "more",
     "list": "list",
     "exercises": "exercises",
+    "redflags": "redflags",
     "help": "help",
     "?": "help",
     "quit": "quit",
@@ -53,18 +58,23 @@ _WORD_COMMANDS = {
 class Command:
     """One line typed in the session: a command, or ``ask`` with the question."""
 
-    name: str  # ask | more | show | list | exercises | help | quit
+    name: str  # ask | more | show | list | exercises | redflags | help | quit
     argument: str = ""
 
 
 @dataclass(frozen=True)
 class LastQuestion:
-    """What ``more`` continues: the question, how many answers are already shown, and
-    the ids already on screen or offered under "See also"."""
+    """What ``more`` continues: the question, the ids of the answers shown for it (in
+    their numbers' order: ``show 2`` is the second) and the ids already on screen or
+    offered under "See also"."""
 
     query: str
-    shown: int
+    answers: tuple[str, ...] = ()
     offered: frozenset[str] = frozenset()
+
+    @property
+    def shown(self) -> int:
+        return len(self.answers)
 
 
 def parse_line(line: str) -> Command | None:
@@ -82,16 +92,28 @@ def parse_line(line: str) -> Command | None:
 
 
 def enable_line_editing() -> bool:
-    """Give ``input()`` arrow keys and in-session history, where readline exists.
-
-    Importing :mod:`readline` is all it takes. No history file is read or written:
-    questions about one's health stay out of the home directory.
-    """
+    """Give ``input()`` arrow keys and history, where readline exists."""
     try:
         import readline  # noqa: F401
     except ImportError:  # Windows, or a Python built without it
         return False
     return True
+
+
+@dataclass
+class _Session:
+    """What a session knows between lines."""
+
+    dataset: Dataset
+    index: Index
+    emergency_line: str
+    limit: int
+    min_score: float
+    safety_net: bool
+    last: LastQuestion | None = None
+    #: whether the not-medical-advice line was said (it is, once a session)
+    disclaimed: bool = False
+    code: int = ExitCode.OK
 
 
 def run_chat(
@@ -104,45 +126,56 @@ def run_chat(
     min_score: float = DEFAULT_MIN_SCORE,
     interactive: bool | None = None,
     safety_net: bool = True,
+    history: bool = True,
 ) -> int:
     """Answer lines until ``quit`` or end of input; the exit code: 0, 130 on Ctrl-C,
     143 on SIGTERM, or 2 when a line longer than :data:`psoas_cli.limits.MAX_QUERY`
     was refused.
 
     ``safety_net`` ends each answer with the line naming the signs that need help (for
-    the bundled FAQ). ``interactive`` (default: whether stdin is a terminal) adds the welcome, the
-    prompt and line editing, and makes Ctrl-C cancel a line instead of ending; piped
-    in, a session prints only its answers, as ``sqlite3`` does.
+    the bundled FAQ). ``interactive`` (default: whether stdin is a terminal) adds the
+    welcome, the prompt and line editing, and makes Ctrl-C cancel a line instead of
+    ending; piped in, a session prints only its answers, as ``sqlite3`` does.
+    ``history`` reads and keeps the lines typed at a terminal (see
+    :mod:`psoas_cli.history`).
     """
     if interactive is None:
         interactive = _stdin_is_terminal()
+    kept: Path | None = None
     if read_line is builtins.input:
         if interactive:
-            enable_line_editing()
+            if enable_line_editing() and history:
+                kept = _recall_history()
         else:  # piped in: never more than the bound of a line in memory
             read_line = _bounded_reader(sys.stdin)
+    session = _Session(dataset, index, emergency_line, limit, min_score, safety_net)
+    try:
+        return _converse(session, read_line, interactive)
+    finally:
+        if kept is not None:
+            _keep_history(kept)
+
+
+def _converse(session: _Session, read_line: Callable[[str], str], interactive: bool) -> int:
     prompt = chat_render.PROMPT if interactive else ""
     if interactive:
         chat_render.welcome()
-    last: LastQuestion | None = None
-    code = ExitCode.OK
+        session.disclaimed = True
     while True:
         try:
             command = parse_line(check_length(read_line(prompt), *LONG_LINE))
             if command is None:
                 continue
             if command.name == "quit":
-                return code
-            last = _handle(
-                command, dataset, index, last, emergency_line, limit, min_score, safety_net
-            )
+                return session.code
+            _handle(command, session)
         except QueryTooLong as problem:  # that line is refused; the session goes on
             render.error(str(problem))
-            code = ExitCode.USAGE
+            session.code = ExitCode.USAGE
         except EOFError:
             if interactive:
                 chat_render.goodbye()
-            return code
+            return session.code
         except Terminated:  # SIGTERM ends even an interactive session
             if interactive:
                 chat_render.goodbye()
@@ -171,63 +204,81 @@ def _bounded_reader(stream: TextIO) -> Callable[[str], str]:
     return read_line
 
 
-def _handle(
-    command: Command,
-    dataset: Dataset,
-    index: Index,
-    last: LastQuestion | None,
-    emergency_line: str,
-    limit: int,
-    min_score: float,
-    safety_net: bool,
-) -> LastQuestion | None:
-    """Carry out one command; the question ``more`` would continue afterwards."""
+def _handle(command: Command, session: _Session) -> None:
+    """Carry out one command."""
+    dataset = session.dataset
     if command.name == "ask":
-        reply = answer_query(command.argument, dataset, index, limit, min_score, highlight=True)
-        render.answer(reply, emergency_line=emergency_line, safety_net=safety_net)
-        return LastQuestion(command.argument, len(reply.result.matches), _offered(reply))
-    if command.name == "more":
-        return _more(last, dataset, index, limit, min_score, safety_net)
-    if command.name == "show":
-        _show(command.argument, dataset, index)
+        _ask(command.argument, session)
+    elif command.name == "more":
+        _more(session)
+    elif command.name == "show":
+        _show(command.argument, session)
     elif command.name == "list":
         render.entry_table(dataset.entries)
     elif command.name == "exercises":
         if dataset.exercises:
-            render.exercise_list(dataset.exercises, dataset)
+            render.exercise_list(dataset.exercises, dataset, _disclaimer(session))
         else:
             chat_render.no_exercises()
+    elif command.name == "redflags":
+        from psoas_cli.triage import load_red_flags
+
+        render.red_flag_list(load_red_flags(), session.emergency_line)
     elif command.name == "help":
         chat_render.help_text()
-    return last
 
 
-def _more(
-    last: LastQuestion | None,
-    dataset: Dataset,
-    index: Index,
-    limit: int,
-    min_score: float,
-    safety_net: bool,
-) -> LastQuestion | None:
+def _disclaimer(session: _Session) -> bool:
+    """Whether to say the not-medical-advice line now: only the first time."""
+    said, session.disclaimed = session.disclaimed, True
+    return not said
+
+
+def _ask(query: str, session: _Session) -> None:
+    reply = answer_query(
+        query, session.dataset, session.index, session.limit, session.min_score, highlight=True
+    )
+    render.answer(
+        reply,
+        emergency_line=session.emergency_line,
+        safety_net=session.safety_net,
+        disclaimer=bool(reply.result.matches) and _disclaimer(session),
+        hints=CHAT_HINTS,
+    )
+    answers = tuple(m.entry.id for m in reply.result.matches)
+    session.last = LastQuestion(query, answers, _offered(reply))
+
+
+def _more(session: _Session) -> None:
+    last = session.last
     if last is None:
         chat_render.no_question_yet()
-        return None
+        return
     # Ranking is deterministic, so asking for more answers keeps the first ones first.
-    result = find_matches(last.query, dataset, index, last.shown + limit, min_score, True)
+    wanted = last.shown + session.limit
+    result = find_matches(
+        last.query, session.dataset, session.index, wanted, session.min_score, True
+    )
     fresh = result.matches[last.shown :]
     if not fresh:
         chat_render.no_more(last.query, last.shown)
-        return last
+        return
     chat_render.more_heading(last.query, last.shown + 1, last.shown + len(fresh))
-    # The warning, if any, was shown with the first answers.
+    # The warning, if any, was shown with the first answers; "Did you mean" too.
     more = Answer(
-        result._replace(matches=fresh),
+        result._replace(matches=fresh, ambiguous=False),
         NO_TRIAGE,
-        related_for_matches(fresh, dataset, index, last.offered),
+        related_for_matches(fresh, session.dataset, session.index, last.offered),
     )
-    render.answer(more, first_number=last.shown + 1, safety_net=safety_net)
-    return LastQuestion(last.query, last.shown + len(fresh), last.offered | _offered(more))
+    render.answer(
+        more,
+        first_number=last.shown + 1,
+        safety_net=session.safety_net,
+        disclaimer=_disclaimer(session),
+        hints=CHAT_HINTS,
+    )
+    answers = last.answers + tuple(m.entry.id for m in fresh)
+    session.last = LastQuestion(last.query, answers, last.offered | _offered(more))
 
 
 def _offered(reply: Answer) -> frozenset[str]:
@@ -236,15 +287,53 @@ def _offered(reply: Answer) -> frozenset[str]:
     return frozenset([*shown, *suggested])
 
 
-def _show(entry_id: str, dataset: Dataset, index: Index) -> None:
-    if not entry_id:
+def _show(wanted: str, session: _Session) -> None:
+    """``show N`` (answer N of the last question) or ``show ID``."""
+    if not wanted:
         chat_render.show_usage()
         return
-    entry = dataset.get(entry_id)
-    if entry is None:
-        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
+    entry = _numbered(wanted, session) or session.dataset.get(wanted)
+    if entry is None and wanted.isdigit():
+        chat_render.no_answer_numbered(int(wanted), session.last.shown if session.last else 0)
         return
-    render.entry_full(entry, related_entries(entry, dataset, index))
+    if entry is None:
+        ids = session.dataset.ids
+        render.unknown_id(wanted, similar_ids(wanted, ids), CHAT_HINTS)
+        return
+    related = related_entries(entry, session.dataset, session.index)
+    render.entry_full(entry, related, _disclaimer(session))
+
+
+def _numbered(wanted: str, session: _Session) -> Entry | None:
+    """The answer numbered ``wanted`` on screen, if it is such a number. An answer's
+    number wins over an entry whose id is that number: it is the one in sight."""
+    answers = session.last.answers if session.last else ()
+    if not (wanted.isdigit() and 1 <= int(wanted) <= len(answers)):
+        return None
+    return session.dataset.get(answers[int(wanted) - 1])
+
+
+def _recall_history() -> Path | None:
+    """Give readline the lines of earlier sessions; the file to keep them in."""
+    import readline
+
+    from psoas_cli.history import history_file, read_history
+
+    path = history_file(render.notice)
+    if path is not None:
+        for line in read_history(path):
+            readline.add_history(line)
+    return path
+
+
+def _keep_history(path: Path) -> None:
+    import readline
+
+    from psoas_cli.history import write_history
+
+    count = readline.get_current_history_length()
+    lines = (readline.get_history_item(number) for number in range(1, count + 1))
+    write_history(path, (line for line in lines if line))
 
 
 def _stdin_is_terminal() -> bool:

@@ -17,17 +17,20 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from psoas_cli import __version__
 from psoas_cli.errors import WRITE_ERRORS, ExitCode, OutputClosed, Terminated, output_failure
 
 if TYPE_CHECKING:
-    from psoas_cli.dataset import Dataset
+    from psoas_cli.dataset import Dataset, Entry
     from psoas_cli.index import Index
 
 #: answers shown by ``ask``, and after a warning, unless --limit says otherwise
 DEFAULT_LIMIT, LIMIT_AFTER_WARNING = 3, 1
+#: the guided routine's timings, in seconds (as psoas_cli.routine has them, which
+#: cli.py does not import before a routine runs)
+DEFAULT_HOLD, DEFAULT_REST, DEFAULT_READY = 30, 10, 5
 
 
 class _Commands(TyperGroup):
@@ -48,6 +51,31 @@ class _Commands(TyperGroup):
             raise OutputClosed from error
 
 
+class _Command(TyperCommand):
+    """Typer's command, with two things of its help put right: each paragraph of the
+    docstring is one flowing paragraph (Typer keeps the docstring's line breaks after
+    the first one), and a required argument reads ``ID``, not ``{ID}``, in the usage."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # Here, not in __init__: every call builds every command, few show their help.
+        if self.help:
+            self.help = _flowing(self.help)
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+
+def _flowing(text: str) -> str:
+    """A docstring's paragraphs with their line breaks made spaces; a paragraph that
+    starts with ``\\b`` (the examples) keeps its lines."""
+    import inspect  # already imported by Typer
+
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else p.replace("\n", " ") for p in paragraphs)
+
+
 app = typer.Typer(
     name="psoas",
     cls=_Commands,
@@ -56,6 +84,66 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# --- completion of values ---------------------------------------------------------------
+# What the shell's Tab offers for an entry id, a topic, an exercise or a region. Each
+# reads the FAQ of --data (or PSOAS_DATA) when it comes before the value, else the
+# bundled one, with no Rich and no RapidFuzz; a file that cannot be read offers
+# nothing, quietly (the command itself will say why).
+
+#: a value's description is offered (zsh, fish) only when this few values match
+_DESCRIBED_UP_TO = 100
+
+
+def _completion_dataset(ctx: typer.Context) -> "Dataset | None":
+    from psoas_cli.errors import PsoasError
+
+    data = (ctx.params or {}).get("data")
+    try:
+        if not data:
+            from psoas_cli.dataset import load_bundled
+
+            return load_bundled()
+        from psoas_cli.store import open_indexed
+
+        return open_indexed(data)[0]  # a stored index lists its ids without the file
+    except (PsoasError, OSError, ValueError):
+        return None
+
+
+def _offered(values: list[tuple[str, str]], incomplete: str) -> list[tuple[str, str]]:
+    """The values that start with what was typed, with descriptions."""
+    return [(value, help) for value, help in values if value.startswith(incomplete)]
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    if dataset is None:
+        return []
+    ids = [i for i in dataset.ids if i.startswith(incomplete)]
+    if len(ids) > _DESCRIBED_UP_TO:
+        return ids
+    return [(i, entry.question if (entry := dataset.get(i)) else "") for i in ids]
+
+
+def _complete_topics(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    return _offered([(t, "") for t in dataset.topics], incomplete) if dataset else []
+
+
+def _complete_exercises(ctx: typer.Context, incomplete: str) -> list[Any]:
+    dataset = _completion_dataset(ctx)
+    if dataset is None:
+        return []
+    return _offered([(x.id, x.name) for x in dataset.exercises], incomplete)
+
+
+def _complete_regions(incomplete: str) -> list[Any]:
+    from psoas_cli.triage import emergency_numbers
+
+    regions = [(str(r["region"]), str(r["name"])) for r in emergency_numbers(None)]
+    return _offered(regions, incomplete)
+
 
 DataOption = Annotated[
     Optional[str],  # noqa: UP045 - Typer reads the annotation at run time
@@ -75,7 +163,7 @@ MinScoreOption = Annotated[
         min=0,
         max=100,
         show_default=False,
-        help="Confidence (0-100) an answer needs to be shown (default 35).",
+        help="Confidence (0-100) an answer needs to be shown \\[default: 35].",
     ),
 ]
 RegionOption = Annotated[
@@ -85,6 +173,7 @@ RegionOption = Annotated[
         envvar="PSOAS_REGION",
         metavar="CODE",
         show_default=False,
+        autocompletion=_complete_regions,
         help="Your country for emergency numbers: uk, us, ca, eu, au or nz.",
     ),
 ]
@@ -150,21 +239,49 @@ def readable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _read_query(words: list[str] | None) -> str:
+def _read_query(words: list[str] | None, data: str | None) -> str:
     from psoas_cli.limits import check_length, read_query
 
     text = " ".join(words or [])
-    text = read_query(sys.stdin) if text.strip() == "-" else check_length(text)
+    if text.strip() == "-":
+        _say_what_is_read("the question: type it, then press")
+        text = read_query(sys.stdin)
+    else:
+        text = check_length(text)
     text = readable(text).strip()
     if not text:
-        raise _usage_error(
-            "empty query: say what you want to know, e.g. psoas ask why does my back hurt"
-        )
+        if not data:
+            example = "e.g. psoas ask why does my back hurt"
+        else:  # the hint reads the same FAQ; a question about backs would not fit it
+            import shlex
+
+            example = f"psoas ask --data {shlex.quote(data)} YOUR QUESTION"
+        raise _usage_error(f"empty query: say what you want to know, {example}")
     return text
 
 
+def _say_what_is_read(what: str) -> None:
+    """On a terminal, say on stderr what is read from stdin and how to end it: a
+    command that waits in silence looks like one that hangs."""
+    isatty = getattr(sys.stdin, "isatty", None)
+    try:
+        if not (isatty and isatty()):
+            return
+    except ValueError:  # a closed stream
+        return
+    from psoas_cli import render
+
+    end = "Ctrl-Z and Enter" if sys.platform == "win32" else "Ctrl-D at the start of a line"
+    render.notice(f"psoas: reading {what} {end}.")
+
+
 def _answer_lines(
-    dataset: "Dataset", index: "Index", limit: int, threshold: float, region: str | None
+    dataset: "Dataset",
+    index: "Index",
+    limit: int,
+    threshold: float,
+    region: str | None,
+    explain: bool,
 ) -> int:
     """``ask --batch``: one JSON line per stdin line. A line over the bound gets a JSON
     line of its own with the error, the batch goes on, and it ends with exit code 2
@@ -174,6 +291,7 @@ def _answer_lines(
     from psoas_cli.limits import QueryTooLong, read_lines
 
     code = ExitCode.OK
+    _say_what_is_read("one question per line, each answered as one JSON line; to end, press")
     for number, line in enumerate(read_lines(sys.stdin), start=1):
         if line is None:
             problem = QueryTooLong(f"line {number}", "not answered")
@@ -181,7 +299,7 @@ def _answer_lines(
             code = ExitCode.USAGE
             continue
         reply = answer_query(readable(line).strip(), dataset, index, limit, threshold)
-        render.batch_line(render.answer_record(reply, region))
+        render.batch_line(render.answer_record(reply, region, explain))
     return code
 
 
@@ -195,7 +313,7 @@ def _threshold(min_score: float | None) -> float:
     return min_score
 
 
-@app.command()
+@app.command(cls=_Command)
 def ask(
     query: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -211,7 +329,7 @@ def ask(
             min=1,
             max=100,
             show_default=False,
-            help="Show at most this many answers [default: 3; 1 after a warning].",
+            help="Show at most this many answers \\[default: 3; 1 after a warning].",
         ),
     ] = None,
     min_score: MinScoreOption = None,
@@ -251,17 +369,19 @@ def ask(
         region = check_region(region)
         if batch and query:
             raise _usage_error("--batch reads the queries from stdin; give no query words")
-        text = "" if batch else _read_query(query)
+        text = "" if batch else _read_query(query, data)
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     if batch:
         with _user_errors():
-            code = _answer_lines(dataset, index, limit or DEFAULT_LIMIT, threshold, region)
+            code = _answer_lines(dataset, index, limit or DEFAULT_LIMIT, threshold, region, explain)
         raise typer.Exit(code)
     styled = not json_output
     reply = answer_query(text, dataset, index, limit or DEFAULT_LIMIT, threshold, highlight=styled)
     if json_output:
         render.dump_json(render.answer_record(reply, region, explain))
     else:
+        from psoas_cli.render.views import command_line_hints
+
         # The emergency numbers are looked up only when there is a warning to show.
         emergency_line = emergency_advice(region) if reply.flags else ""
         render.answer(
@@ -270,16 +390,23 @@ def ask(
             explain=explain,
             after_warning=limit or LIMIT_AFTER_WARNING,
             safety_net=data is None,
+            hints=command_line_hints(data),
         )
     if not reply.answered:
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
-@app.command("list")
+@app.command("list", cls=_Command)
 def list_entries(
     topic: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--topic", "-t", show_default=False, help="Only entries with this topic."),
+        typer.Option(
+            "--topic",
+            "-t",
+            show_default=False,
+            autocompletion=_complete_topics,
+            help="Only entries with this topic (a plural, spaces or hyphens: as you like).",
+        ),
     ] = None,
     json_output: JsonOption = False,
     data: DataOption = None,
@@ -299,22 +426,45 @@ def list_entries(
         dataset = open_dataset(data)
     entries = list(dataset.entries)
     if topic is not None:
-        wanted = topic.strip().lower()
-        entries = [e for e in entries if wanted in (t.lower() for t in e.topics)]
+        entries = _with_topic(entries, topic)
     if json_output:
         render.dump_json(render.entry_records(entries))
     elif entries:
         render.entry_table(entries)
     if not entries:
+        from psoas_cli.matcher import similar_ids
+
+        topics = dataset.topics
         render.error(f"no entries with topic {render.short(topic or '', 60)!r}")
-        render.notice(f"Topics: {', '.join(dataset.topics) or 'none'}")
+        suggestions = similar_ids(_topic_key(topic or ""), topics)
+        if suggestions:
+            render.notice(f"Did you mean: {', '.join(suggestions)}?")
+        render.notice(f"Topics: {', '.join(topics) or 'none'}")
         raise typer.Exit(ExitCode.NOT_FOUND)
 
 
-@app.command()
+def _topic_key(topic: str) -> str:
+    """A topic as a person means it: case, spaces or hyphens and a plural make no
+    difference ("Lower back" is "lower-back", "exercise" is "exercises")."""
+    from psoas_cli.analysis import light_stem, text_key
+
+    return " ".join(light_stem(word) for word in text_key(topic).split())
+
+
+def _with_topic(entries: list["Entry"], topic: str) -> list["Entry"]:
+    wanted = _topic_key(topic)
+    return [e for e in entries if any(_topic_key(t) == wanted for t in e.topics)]
+
+
+@app.command(cls=_Command)
 def show(
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="The entry's id, as `psoas list` shows it.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            autocompletion=_complete_ids,
+            help="The entry's id, as `psoas list` shows it.",
+        ),
     ],
     json_output: JsonOption = False,
     data: DataOption = None,
@@ -334,7 +484,9 @@ def show(
         dataset, index = open_indexed(data, render.indexing_progress, render.notice)
     entry = dataset.get(entry_id.strip())
     if entry is None:
-        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids))
+        from psoas_cli.render.views import command_line_hints
+
+        render.unknown_id(entry_id, similar_ids(entry_id, dataset.ids), command_line_hints(data))
         raise typer.Exit(ExitCode.NOT_FOUND)
     if json_output:
         render.dump_json(render.entry_record(entry))
@@ -342,67 +494,95 @@ def show(
         render.entry_full(entry, related_entries(entry, dataset, index))
 
 
-@app.command()
+def _seconds(name: str, low: int, default: int, what: str) -> Any:
+    return typer.Option(
+        name,
+        min=low,
+        max=600,
+        metavar="SECONDS",
+        show_default=False,
+        help=f"With --guide: {what} \\[default: {default}].",
+    )
+
+
+@app.command(cls=_Command)
 def exercises(
     guide: Annotated[
         bool, typer.Option("--guide", help="Take you through them with a timer for each hold.")
     ] = False,
     hold: Annotated[
-        int,
-        typer.Option(
-            "--hold",
-            min=1,
-            max=600,
-            metavar="SECONDS",
-            help="With --guide: seconds to hold each stretch (the FAQ gives none).",
-        ),
-    ] = 30,
+        Optional[int],  # noqa: UP045
+        _seconds("--hold", 1, DEFAULT_HOLD, "seconds to hold each stretch (the FAQ gives none)"),
+    ] = None,
     rest: Annotated[
-        int,
-        typer.Option(
-            "--rest",
-            min=0,
-            max=600,
-            metavar="SECONDS",
-            help="With --guide: seconds of rest between holds.",
-        ),
-    ] = 10,
+        Optional[int],  # noqa: UP045
+        _seconds("--rest", 0, DEFAULT_REST, "seconds of rest between holds"),
+    ] = None,
+    ready: Annotated[
+        Optional[int],  # noqa: UP045
+        _seconds("--ready", 0, DEFAULT_READY, "seconds to get into position before each exercise"),
+    ] = None,
     rounds: Annotated[
-        int,
-        typer.Option("--rounds", min=1, max=20, help="With --guide: times through the whole set."),
-    ] = 1,
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--rounds",
+            min=1,
+            max=20,
+            show_default=False,
+            help="With --guide: times through the whole set \\[default: 1].",
+        ),
+    ] = None,
     only: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option(
             "--only",
             metavar="NAME",
             show_default=False,
+            autocompletion=_complete_exercises,
             help="With --guide: only this exercise (id or name); repeat for more.",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", help="With --guide: no bell at the end of each hold."),
+    ] = False,
     json_output: JsonOption = False,
     data: DataOption = None,
 ) -> None:
     """Show the stretches from the FAQ, step by step, or guide you through them.
+
+    With --guide: each exercise's steps, a few seconds to get ready, then a countdown
+    for each hold (and each side) and each rest, which says what comes next; the
+    terminal's bell rings at the end of each hold.
 
     \b
     Examples:
       psoas exercises
       psoas exercises --guide
       psoas exercises --guide --hold 45 --rest 15 --rounds 2
-      psoas exercises --guide --only boat-pose
+      psoas exercises --guide --only boat-pose --ready 10 --quiet
     """
     from psoas_cli import render
     from psoas_cli.dataset import open_dataset
 
+    given = {
+        "--hold": hold,
+        "--rest": rest,
+        "--ready": ready,
+        "--rounds": rounds,
+        "--only": only or None,
+        "--quiet": quiet or None,
+    }
     with _user_errors():
-        if only and not guide:
-            raise _usage_error("--only picks exercises for --guide; add --guide")
+        if not guide and any(value is not None for value in given.values()):
+            names = [name for name, value in given.items() if value is not None]
+            apply = "applies" if len(names) == 1 else "apply"
+            raise _usage_error(f"{' and '.join(names)} only {apply} to --guide; add --guide")
         dataset = open_dataset(data)
     if guide:
         if json_output:
             _fail("--guide and --json cannot be used together")
-        _guide(dataset, hold, rest, rounds, only)
+        _guide(dataset, given)
         return
     if json_output:
         render.dump_json(render.exercise_records(dataset.exercises))
@@ -413,18 +593,29 @@ def exercises(
     render.exercise_list(dataset.exercises, dataset)
 
 
-def _guide(dataset: "Dataset", hold: int, rest: int, rounds: int, only: list[str] | None) -> None:
+def _guide(dataset: "Dataset", given: dict[str, Any]) -> None:
+    """The routine, with the timings ``given`` (None where the default stands)."""
     from psoas_cli.render.routine import routine_view
-    from psoas_cli.routine import build_plan, run_routine
+    from psoas_cli.routine import DEFAULT_ROUNDS, build_plan, run_routine
+
+    def value(name: str, default: int) -> int:
+        return default if given[name] is None else int(given[name])
 
     with _user_errors():
-        plan = build_plan(dataset.exercises, hold=hold, rest=rest, rounds=rounds, only=only)
-    summary = run_routine(plan, routine_view())
+        plan = build_plan(
+            dataset.exercises,
+            hold=value("--hold", DEFAULT_HOLD),
+            rest=value("--rest", DEFAULT_REST),
+            ready=value("--ready", DEFAULT_READY),
+            rounds=value("--rounds", DEFAULT_ROUNDS),
+            only=given["--only"],
+        )
+    summary = run_routine(plan, routine_view(bell=not given["--quiet"]))
     if not summary.finished:
         raise typer.Exit(ExitCode.INTERRUPTED)
 
 
-@app.command()
+@app.command(cls=_Command)
 def chat(
     limit: Annotated[
         int,
@@ -433,11 +624,19 @@ def chat(
     min_score: MinScoreOption = None,
     data: DataOption = None,
     region: RegionOption = None,
+    no_history: Annotated[
+        bool,
+        typer.Option(
+            "--no-history", help="Neither recall nor keep the lines typed in earlier sessions."
+        ),
+    ] = False,
 ) -> None:
     """Ask one question after another in a session.
 
-    Type a question, or: more, show ID, list, exercises, help, quit. Ctrl-D also
-    leaves; Ctrl-C drops the line being typed. Piped in, it answers each line.
+    Type a question, or: more, show N (answer N) or show ID, list, exercises,
+    redflags, help, quit. Ctrl-D also leaves; Ctrl-C drops the line being typed. On a
+    terminal the arrow keys recall earlier lines, kept in $XDG_STATE_HOME/psoas (else
+    ~/.local/state/psoas). Piped in, it answers each line.
 
     \b
     Examples:
@@ -461,12 +660,13 @@ def chat(
             limit=limit,
             min_score=threshold,
             safety_net=data is None,
+            history=not no_history,
         )
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(cls=_Command)
 def tip(
     seed: Annotated[
         Optional[int],  # noqa: UP045
@@ -496,7 +696,7 @@ def tip(
         render.entry_full(entry)
 
 
-@app.command()
+@app.command(cls=_Command)
 def redflags(
     json_output: JsonOption = False,
     region: RegionOption = None,
@@ -520,7 +720,7 @@ def redflags(
         render.red_flag_list(flags, emergency_line)
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def evaluate_queries(
     queries: Annotated[
         str,

@@ -24,6 +24,8 @@ from psoas_cli.errors import PsoasError
 
 DEFAULT_HOLD = 30
 DEFAULT_REST = 10
+#: seconds to get into position before an exercise's first hold
+DEFAULT_READY = 5
 DEFAULT_ROUNDS = 1
 #: How often (seconds) the view is told the time left: often enough for a smooth bar.
 TICK = 0.1
@@ -35,9 +37,10 @@ class RoutineError(PsoasError, ValueError):
 
 @dataclass(frozen=True)
 class RoutineStep:
-    """One timed stretch of the routine: holding an exercise (on one side), or resting."""
+    """One timed stretch of the routine: getting ready for an exercise, holding it (on
+    one side), or resting."""
 
-    kind: Literal["hold", "rest"]
+    kind: Literal["ready", "hold", "rest"]
     exercise: Exercise
     side: str | None
     round: int
@@ -53,6 +56,7 @@ class RoutinePlan:
     hold: float
     rest: float
     rounds: int
+    ready: float = 0
 
     @property
     def total_holds(self) -> int:
@@ -61,6 +65,10 @@ class RoutinePlan:
     @property
     def total_seconds(self) -> float:
         return sum(step.seconds for step in self.steps)
+
+    def next_hold(self, number: int) -> RoutineStep | None:
+        """The first hold after step ``number`` (counted from 1): what a rest is before."""
+        return next((step for step in self.steps[number:] if step.kind == "hold"), None)
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,7 @@ class RoutineView(Protocol):
         """An exercise starts (again, in a later round): its name and steps."""
 
     def step_started(self, step: RoutineStep, number: int, plan: RoutinePlan) -> None:
-        """A hold or a rest starts; ``number`` counts steps from 1."""
+        """A get-ready, a hold or a rest starts; ``number`` counts steps from 1."""
 
     def tick(self, step: RoutineStep, remaining: float) -> None:
         """Seconds left in the current step, several times a second."""
@@ -165,16 +173,20 @@ def build_plan(
     rest: float = DEFAULT_REST,
     rounds: int = DEFAULT_ROUNDS,
     only: Iterable[str] | None = None,
+    ready: float = DEFAULT_READY,
 ) -> RoutinePlan:
-    """The routine's steps: each exercise held once per side, a rest between holds.
+    """The routine's steps: each exercise held once per side, a rest between holds,
+    and ``ready`` seconds to get into position before each exercise (in each round).
 
     There is no rest after the last hold (nothing follows it) and none at all when
-    ``rest`` is 0.
+    ``rest`` is 0; no time to get ready when ``ready`` is 0.
     """
     if not (isinstance(hold, int | float) and math.isfinite(hold) and hold > 0):
         raise RoutineError(f"hold time must be more than 0 seconds, not {hold!r}")
     if not (isinstance(rest, int | float) and math.isfinite(rest) and rest >= 0):
         raise RoutineError(f"rest time must be 0 seconds or more, not {rest!r}")
+    if not (isinstance(ready, int | float) and math.isfinite(ready) and ready >= 0):
+        raise RoutineError(f"time to get ready must be 0 seconds or more, not {ready!r}")
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise RoutineError(f"rounds must be a whole number, 1 or more, not {rounds!r}")
     chosen = select_exercises(exercises, only)
@@ -186,10 +198,14 @@ def build_plan(
     ]
     steps: list[RoutineStep] = []
     for number, step in enumerate(holds):
+        before = holds[number - 1] if number else None
+        starts = before is None or (before.exercise, before.round) != (step.exercise, step.round)
+        if ready > 0 and starts:
+            steps.append(RoutineStep("ready", step.exercise, step.side, step.round, ready))
         steps.append(step)
         if rest > 0 and number < len(holds) - 1:
             steps.append(RoutineStep("rest", step.exercise, step.side, step.round, rest))
-    return RoutinePlan(chosen, tuple(steps), hold, rest, rounds)
+    return RoutinePlan(chosen, tuple(steps), hold, rest, rounds, ready)
 
 
 def run_routine(plan: RoutinePlan, view: RoutineView, clock: Clock | None = None) -> RoutineSummary:
@@ -207,7 +223,7 @@ def run_routine(plan: RoutinePlan, view: RoutineView, clock: Clock | None = None
         view.begin(plan)
         shown: tuple[str, int] | None = None
         for number, step in enumerate(plan.steps, start=1):
-            if step.kind == "hold" and shown != (step.exercise.id, step.round):
+            if step.kind != "rest" and shown != (step.exercise.id, step.round):
                 shown = (step.exercise.id, step.round)
                 view.exercise(step.exercise, step.round, plan)
             view.step_started(step, number, plan)

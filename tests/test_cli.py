@@ -366,7 +366,28 @@ def test_help_states_the_real_default_threshold(run, command: str):
     from psoas_cli.matcher import DEFAULT_MIN_SCORE
 
     text = " ".join(run(command, "--help", env={"COLUMNS": "200"}).stdout.split())
-    assert f"(default {DEFAULT_MIN_SCORE:g})" in text
+    assert f"[default: {DEFAULT_MIN_SCORE:g}]" in text
+
+
+@pytest.mark.parametrize(
+    "command", ["ask", "list", "show", "exercises", "redflags", "eval", "chat", "tip"]
+)
+def test_help_names_arguments_plainly_and_keeps_paragraphs_whole(run, command: str):
+    out = run(command, "--help", env={"COLUMNS": "200"}).stdout
+    usage = next(line for line in out.splitlines() if "Usage:" in line)
+    assert "{" not in usage and "}" not in usage
+    assert not re.search(r"[a-z] \.(\s|$)", out)  # no "[default: N]" eaten as markup
+    for paragraph in re.split(r"\n\s*\n", out.split("Examples")[0]):
+        # a paragraph's lines end only where the width does: no stray line break
+        lines = [line.rstrip() for line in paragraph.splitlines() if line.strip()]
+        assert all(len(line) > 150 for line in lines[:-1]), paragraph
+
+
+def test_help_text_of_eval_and_show(run):
+    assert "top-1, top-3, MRR, declined" in run("eval", "--help", env={"COLUMNS": "200"}).stdout
+    assert "Usage: psoas show [OPTIONS] ID " in run("show", "--help").stdout
+    limit = run("ask", "--help", env={"COLUMNS": "200"}).stdout
+    assert "[default: 3; 1 after a warning]" in limit
 
 
 def test_every_command_is_in_the_readme():
@@ -512,3 +533,187 @@ def test_a_rendered_answer_matches_the_golden_file(run):
     if os.environ.get("PSOAS_UPDATE_GOLDEN"):
         GOLDEN.write_text(result.stdout, encoding="utf-8")
     assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("via", ["option", "environment"])
+def test_every_hint_repeats_the_data_option(run, small_faq: Path, tmp_path: Path, via: str):
+    spaced = tmp_path / "my faq.jsonl"
+    spaced.write_bytes(small_faq.read_bytes())
+    option = ["--data", str(spaced)] if via == "option" else []
+    env = {"PSOAS_DATA": str(spaced)} if via == "environment" else {}
+    hint = f"`psoas list --data '{spaced}'`"
+    declined = run("ask", *option, "how do I tune a piano", env=env)
+    assert declined.exit_code == 1
+    assert f"Run {hint} to see every question." in declined.stderr
+    unknown = run("show", *option, "kettle-descal", env=env)
+    assert unknown.exit_code == 1
+    assert f"Run {hint} to see every id." in unknown.stderr
+    assert "Did you mean: kettle-descale?" in unknown.stderr
+
+
+def test_the_empty_query_hint_keeps_the_data_too(run, small_faq: Path):
+    result = run("ask", "--data", str(small_faq), "  ")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"psoas: empty query: say what you want to know, psoas ask --data {small_faq} "
+        "YOUR QUESTION\n"
+    )
+
+
+def test_hints_on_the_bundled_faq_name_plain_commands(run):
+    assert "Run `psoas list` to see every question." in run("ask", "recipe for pancakes").stderr
+    assert "Run `psoas list` to see every id." in run("show", "nope").stderr
+
+
+@pytest.mark.parametrize(
+    ("asked", "topic"),
+    [
+        ("exercise", "exercises"),
+        ("Exercises", "exercises"),
+        ("lower back", "lower-back"),
+        ("LOWER_BACK", "lower-back"),
+        ("mid back", "mid-back"),
+        ("cause", "causes"),
+        ("hips", "hip"),
+        ("symptom", "symptoms"),
+    ],
+)
+def test_a_topic_is_found_whatever_its_number_case_or_spacing(run, asked: str, topic: str):
+    result = run("list", "--json", "--topic", asked)
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document and all(topic in d["topics"] for d in document)
+    assert document == json.loads(run("list", "--json", "--topic", topic).stdout)
+
+
+def test_an_unknown_topic_suggests_close_ones(run):
+    result = run("list", "--topic", "lowr bak")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "psoas: no entries with topic 'lowr bak'",
+        "Did you mean: lower-back?",
+        "Topics: causes, lower-back, posture, anatomy, sitting, symptoms, bursitis, release, "
+        "exercises, hip, mid-back, injury",
+    ]
+
+
+EVIDENCE_KEYS = {"query_word", "entry_term", "how", "where", "weight", "counts"}
+
+
+def test_json_explain_puts_the_explanation_in_each_match(run):
+    plain = run("ask", "--explain", "--limit", "1", "psoes ache").stdout
+    document = json.loads(run("ask", "--json", "--explain", "--limit", "1", "psoes ache").stdout)
+    [match] = document["matches"]
+    assert match["explanation"] and all(set(e) == EVIDENCE_KEYS for e in match["explanation"])
+    assert {
+        "query_word": "psoes",
+        "entry_term": "psoas",
+        "how": "typo",
+        "where": match["explanation"][0]["where"],
+        "weight": 0.6,
+        "counts": match["explanation"][0]["counts"],
+    } in match["explanation"]
+    for item in match["explanation"]:  # the same facts as the "why:" line
+        assert f"{item['query_word']} -> {item['entry_term']} ({item['how']}, " in plain
+        assert f"weight {item['weight']:.2f}, counts {item['counts']:.2f})" in plain
+    assert document["read_as"] is None and document["red_flags"] == []
+    quiet = json.loads(run("ask", "--json", "psoes ache").stdout)
+    assert "explanation" not in quiet["matches"][0] and "read_as" not in quiet
+
+
+def test_json_explain_names_the_sentence_read_as_the_question(run):
+    story = (
+        "I have been sitting at a desk all day for years and I go to the gym twice a week. "
+        "Lately my hips feel stiff. Why do my hip flexors and lower back hurt?"
+    )
+    document = json.loads(run("ask", "--json", "--explain", story).stdout)
+    assert document["read_as"] == "Why do my hip flexors and lower back hurt?"
+    assert f'Read as the question: "{document["read_as"]}"' in run("ask", "--explain", story).stdout
+
+
+def test_batch_explain_explains_each_line(run):
+    result = run("ask", "--batch", "--explain", input="psoes ache\nboat pose\n")
+    documents = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(documents) == 2
+    assert all(m["explanation"] for d in documents for m in d["matches"])
+    assert all("findings" in d for d in documents)
+
+
+def _complete(words: str, env: dict[str, str] | None = None) -> list[str]:
+    """What bash's Tab offers after ``words`` (the last word is the one being typed)."""
+    from typer.testing import CliRunner
+
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    completion = {"_PSOAS_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = CliRunner().invoke(app, [], env={**completion, **(env or {})}, prog_name="psoas")
+    assert result.exit_code == 0, result.output
+    return result.stdout.split()
+
+
+def test_completion_offers_entry_ids_topics_exercises_and_regions(bundled):
+    assert _complete("psoas show ") == [e.id for e in bundled.entries]
+    assert _complete("psoas show release-") == ["release-psoas-tension", "release-iliopsoas"]
+    assert _complete("psoas list --topic ") == bundled.topics
+    assert _complete("psoas list -t low") == ["lower-back"]
+    assert _complete("psoas exercises --guide --only ") == [x.id for x in bundled.exercises]
+    assert _complete("psoas exercises --guide --only bo") == ["boat-pose"]
+    for command in ("ask", "chat", "redflags"):
+        assert _complete(f"psoas {command} --region ") == ["uk", "us", "ca", "eu", "au", "nz"]
+    assert _complete("psoas redflags --region n") == ["nz"]
+
+
+def test_completion_reads_the_faq_given_with_data(small_faq: Path, tmp_path: Path):
+    env = {"PSOAS_CACHE_DIR": str(tmp_path / "cache")}
+    data = f"psoas show --data {small_faq} "
+    assert _complete(data, env) == [
+        "kettle-descale",
+        "bike-chain",
+        "why-does-my-sourdough-not-rise",
+    ]
+    assert _complete(f"psoas list --data {small_faq} --topic ", env) == ["kitchen"]
+    assert _complete(f"psoas exercises --data {small_faq} --guide --only ", env) == []
+    # a file that cannot be read offers nothing, and says nothing
+    assert _complete(f"psoas show --data {tmp_path / 'missing.json'} ", env) == []
+
+
+def test_zsh_completion_describes_each_value():
+    from typer.testing import CliRunner
+
+    env = {"_PSOAS_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "psoas show psoas-"}
+    result = CliRunner().invoke(app, [], env=env, prog_name="psoas")
+    assert '"psoas-back-pain":"Can the psoas muscle cause back pain?"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    "words", ["psoas a", "psoas show ", "psoas ask --region ", "psoas list --topic "]
+)
+def test_completion_imports_neither_rich_nor_rapidfuzz(words: str, tmp_path: Path):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PSOAS_CACHE_DIR": str(tmp_path),
+        "_PSOAS_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    code = "import sys; from psoas_cli.__main__ import main; sys.argv = ['psoas']; main()"
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.split()  # it offered something
+    imported = {line.split("|")[-1].strip() for line in result.stderr.decode().splitlines()}
+    assert not {name for name in imported if name.split(".")[0] in ("rich", "rapidfuzz")}
+
+
+def test_completion_of_a_large_stored_faq_offers_every_id(tmp_path: Path):
+    words = "about the hips, the psoas and the lower back when sitting all day at a desk"
+    rows = [{"question": f"Question {n} {words}?", "answer": "An answer."} for n in range(700)]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")  # over 64 KB: kept in the store
+    env = {"PSOAS_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # indexed and stored, then read from the store
+        offered = _complete(f"psoas show --data {path} question-1", env)
+        assert len(offered) == 111 and all(i.startswith("question-1") for i in offered)
+    assert (tmp_path / "cache" / "index.sqlite3").exists()

@@ -363,9 +363,10 @@ def test_the_safety_net_is_not_shown_after_a_warning_or_with_a_users_faq(run, sm
     assert "redflags" not in own
 
 
-def test_chat_ends_each_answer_with_the_safety_net(run):
-    out = run("chat", input="tight hip flexors\n").stdout
-    assert "see `psoas redflags`" in out
+def test_chat_ends_each_answer_with_the_safety_net_naming_its_own_command(run):
+    out = run("chat", input="tight hip flexors\nmore\nredflags\n").stdout
+    assert out.count("see `redflags`.") == 2 and "psoas redflags" not in out
+    assert "EMERGENCY: " in out  # and `redflags` is a command of the chat
 
 
 def test_explain_says_why_a_warning_was_raised_and_what_was_set_aside(run):

@@ -13,7 +13,8 @@ from psoas_cli.dataset import load_file
 from psoas_cli.routine import FakeClock
 
 HOLD_LINE = re.compile(r"^\s+Hold (\d+) s(?:, \w+ side)?\.$", re.MULTILINE)
-REST_LINE = re.compile(r"^\s+Rest (\d+) s\.$", re.MULTILINE)
+REST_LINE = re.compile(r"^\s+Rest (\d+) s; next: [\w ,]+\.$", re.MULTILINE)
+READY_LINE = re.compile(r"^\s+Get ready (\d+) s\.$", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- the guide
@@ -56,9 +57,10 @@ def test_guide_runs_every_exercise_in_order(run, bundled, clock):
     assert holds == _holds_per_round(bundled)
     assert set(HOLD_LINE.findall(out)) == {"30"}
     assert len(REST_LINE.findall(out)) == holds - 1
+    assert READY_LINE.findall(out) == ["5"] * len(names)
     assert f"Done: {holds} of {holds} holds" in out
     [made] = clock.made
-    assert made.slept == pytest.approx(30 * holds + 10 * (holds - 1))
+    assert made.slept == pytest.approx(30 * holds + 10 * (holds - 1) + 5 * len(names))
 
 
 def test_guide_says_the_timings_are_adjustable_and_to_stop_if_it_hurts(run, clock):
@@ -70,7 +72,9 @@ def test_guide_says_the_timings_are_adjustable_and_to_stop_if_it_hurts(run, cloc
 
 
 def test_guide_timings_and_rounds_change_the_plan(run, bundled, clock):
-    result = run("exercises", "--guide", "--hold", "5", "--rest", "0", "--rounds", "2")
+    result = run(
+        "exercises", "--guide", "--hold", "5", "--rest", "0", "--rounds", "2", "--ready", "2"
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     per_round = _holds_per_round(bundled)
@@ -82,7 +86,9 @@ def test_guide_timings_and_rounds_change_the_plan(run, bundled, clock):
         assert f"{exercise.name} (round 2 of 2)" in out
     assert f"Done: {2 * per_round} of {2 * per_round} holds" in out
     [made] = clock.made
-    assert made.slept == pytest.approx(5 * 2 * per_round)
+    readies = 2 * len(bundled.exercises)
+    assert READY_LINE.findall(out) == ["2"] * readies
+    assert made.slept == pytest.approx(5 * 2 * per_round + 2 * readies)
 
 
 @pytest.mark.parametrize("name", ["boat-pose", "Boat Pose", "BOAT_POSE"])
@@ -227,7 +233,8 @@ def test_chat_show_unknown_id_suggests_ids_and_goes_on(run):
     assert "no entry with id 'release-iliopsos'" in result.stderr
     assert "Did you mean: release-iliopsoas" in result.stderr
     assert "no entry with id 'nope'" in result.stderr
-    assert result.stderr.count("psoas list") == 2
+    assert result.stderr.count("Type `list` to see every id.") == 2
+    assert "psoas list" not in result.output  # the chat's own command, not the shell's
     assert "release-iliopsoas\t" in result.stdout  # `list` still ran
 
 
@@ -307,3 +314,29 @@ def test_the_overview_lists_chat_and_tip(run):
     for command in ("chat", "tip"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.M), command
         assert f"psoas {command}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--hold", "5"], "--hold only applies"),
+        (["--rest", "0"], "--rest only applies"),
+        (["--ready", "3"], "--ready only applies"),
+        (["--rounds", "2"], "--rounds only applies"),
+        (["--quiet"], "--quiet only applies"),
+        (["--only", "boat-pose"], "--only only applies"),
+        (["--hold", "5", "--rest", "5"], "--hold and --rest only apply"),
+    ],
+)
+def test_routine_options_without_guide_are_a_usage_error(run, clock, args, named: str):
+    for extra in ([], ["--json"]):
+        result = run("exercises", *args, *extra)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == f"psoas: {named} to --guide; add --guide\n"
+    assert clock.made == []
+
+
+def test_guide_piped_never_rings_the_bell(run, clock):
+    out = run("exercises", "--guide", "--only", "boat-pose").stdout
+    assert "\a" not in out and "Get ready 5 s." in out

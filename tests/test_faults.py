@@ -447,3 +447,152 @@ def test_sigterm_ends_a_session_quietly_with_143(env):
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 143
     assert b"Traceback" not in stderr
+
+
+# --------------------------------------------------------------------------- waiting for input
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["ask", "--json", "-"], "psoas: reading the question: type it, then press Ctrl-D"),
+        (["ask", "--batch"], "psoas: reading one question per line, each answered as one JSON"),
+    ],
+    ids=["ask -", "ask --batch"],
+)
+def test_reading_stdin_at_a_terminal_says_what_it_waits_for(env, args: list[str], said: str):
+    """At a terminal, `ask -` and `ask --batch` waited in silence."""
+    controller, terminal = os.openpty()
+    process = subprocess.Popen(
+        [*PSOAS, *args], env=env, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    os.close(terminal)
+    try:
+        os.write(controller, b"boat pose\n\x04")  # a line, then Ctrl-D at the start of a line
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        os.close(controller)
+    assert process.returncode == 0, stderr
+    assert stderr.decode().startswith(said)
+    assert stderr.decode().rstrip().endswith("Ctrl-D at the start of a line.")
+    assert stderr.count(b"\n") == 1
+    assert json.loads(stdout.decode().splitlines()[0] if "--batch" in args else stdout)["matches"]
+
+
+def test_reading_stdin_from_a_pipe_says_nothing(env):
+    for args in (["ask", "--json", "-"], ["ask", "--batch"]):
+        result = psoas(*args, env=env, input=b"boat pose\n")
+        assert result.returncode == 0 and result.stderr == b""
+
+
+def _guide_on_a_terminal(env: dict[str, str], *args: str) -> bytes:
+    """A one-hold routine (1 s) on a pseudo-terminal 80 columns wide; all it wrote."""
+    import termios
+
+    controller, terminal = os.openpty()
+    termios.tcsetwinsize(terminal, (24, 80))
+    env.pop("COLUMNS", None)
+    command = ["exercises", "--guide", "--only", "boat-pose", "--hold", "1", "--ready", "0"]
+    process = subprocess.Popen(
+        [*PSOAS, *command, *args],
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        _read_until(controller, b"\x00never", seen)  # everything, to the end
+        assert process.wait(timeout=30) == 0, bytes(seen)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    return bytes(seen)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize("term", ["xterm-256color", "dumb"], ids=["rich", "plain"])
+def test_the_bell_rings_at_the_end_of_each_hold_unless_quiet(env, term: str):
+    env["TERM"] = term
+    rung = _guide_on_a_terminal(env)
+    assert rung.count(b"\x07") == 1
+    assert rung.index(b"\x07") > rung.index(b"Hold 1 s")
+    assert b"Done: 1 of 1 hold" in rung
+    assert b"\x07" not in _guide_on_a_terminal(env, "--quiet")
+
+
+# --------------------------------------------------------------------------- narrow terminals
+
+
+def test_at_40_columns_a_panel_title_is_cut_with_an_ellipsis_and_the_score_kept(run):
+    forced = {"COLUMNS": "40", "FORCE_COLOR": "1", "NO_COLOR": "1"}
+    document = json.loads(run("ask", "--json", "why does my lower back hurt").stdout)
+    out = SGR.sub("", run("ask", "why does my lower back hurt", env=forced).stdout)
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 40
+    tops = [line for line in lines if line.startswith("╭─ ")]
+    bottoms = [line for line in lines if line.startswith("╰─")]
+    assert len(tops) == len(bottoms) == len(document["matches"])
+    rows = zip(tops, bottoms, document["matches"], strict=True)
+    for number, (top, bottom, match) in enumerate(rows, start=1):
+        assert top.endswith("… ─╮") and top.startswith(f"╭─ {number}. ")
+        assert bottom.endswith(f"· score {match['score']:.0f} ─╯")
+    words = " ".join(line.strip("│ ") for line in lines)
+    for match in document["matches"]:  # the whole question still reads inside
+        assert f"{match['question']}" in " ".join(words.split())
+
+
+def _on_a_terminal(env: dict[str, str], columns: int, *args: str) -> str:
+    """psoas run with stdout and stderr on a pseudo-terminal ``columns`` wide."""
+    import termios
+
+    controller, terminal = os.openpty()
+    termios.tcsetwinsize(terminal, (50, columns))
+    env.pop("COLUMNS", None)
+    process = subprocess.Popen(
+        [*PSOAS, *args], env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    seen = bytearray()
+    try:
+        _read_until(controller, b"\x00never", seen)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller)
+    return seen.decode().replace("\r\n", "\n")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["ask", "what shoes help lower back pain"],
+        ["ask", "-n", "1", "back pain, can't pee"],
+        ["list", "--topic", "knit"],
+    ],
+    ids=["overview", "decline", "warning", "error"],
+)
+@pytest.mark.parametrize("term", ["dumb", "xterm-256color"])
+def test_at_40_columns_no_word_is_broken(env, args: list[str], term: str):
+    """The overview and the decline were cut inside words ("em/ergency") at 40 columns."""
+    env["TERM"] = term
+    shown = SGR.sub("", _on_a_terminal(env, 40, *args))
+    piped = psoas(*args, env=env)
+    whole = set((piped.stdout + piped.stderr).decode().split())
+    assert max(len(line) for line in shown.splitlines()) <= 40
+    if term == "dumb":  # plain text: the same lines, wrapped between words
+        assert set(shown.split()) == whole
+    else:  # Rich: every word on screen is one of the output, or cut with an ellipsis
+        assert _words(shown) <= _words(" ".join(whole))
+
+
+def _words(text: str) -> set[str]:
+    found = (w.strip("()[],.;:`\"'?") for w in text.split() if "…" not in w)
+    return {w.casefold() for w in found if w and not re.fullmatch("[─│╭╮╰╯⚠·]+", w)}

@@ -10,6 +10,7 @@ import pytest
 
 from psoas_cli.dataset import Exercise, load_bundled
 from psoas_cli.render import routine as view_module
+from psoas_cli.render.views import DISCLAIMER
 from psoas_cli.routine import (
     TICK,
     FakeClock,
@@ -147,7 +148,7 @@ def _shape(plan: RoutinePlan) -> list[tuple[str, str, str | None, int]]:
 def test_plan_steps(
     exercises: tuple[Exercise, ...], rounds: int, rest: int, expected: list[tuple[object, ...]]
 ) -> None:
-    plan = build_plan(exercises, hold=20, rest=rest, rounds=rounds)
+    plan = build_plan(exercises, hold=20, rest=rest, rounds=rounds, ready=0)
     assert _shape(plan) == expected
     assert plan.total_holds == sum(1 for kind, *_ in expected if kind == "hold")
     assert all(s.seconds == (20 if s.kind == "hold" else rest) for s in plan.steps)
@@ -155,10 +156,43 @@ def test_plan_steps(
 
 def test_plan_defaults_and_total_time() -> None:
     plan = build_plan(load_bundled().exercises)
-    assert (plan.hold, plan.rest, plan.rounds) == (30, 10, 1)
+    assert (plan.hold, plan.rest, plan.rounds, plan.ready) == (30, 10, 1, 5)
     assert [x.name for x in plan.exercises] == ["Psoas Stretch", "Boat Pose", "Upper Psoas Release"]
     assert plan.total_holds == 3
-    assert plan.total_seconds == 3 * 30 + 2 * 10
+    assert plan.total_seconds == 3 * 30 + 2 * 10 + 3 * 5
+
+
+def test_a_get_ready_comes_before_each_exercise_in_each_round() -> None:
+    plan = build_plan((STRETCH, LUNGE), hold=20, rest=10, rounds=2, ready=4)
+    assert _shape(plan) == [
+        ("ready", "psoas-stretch", None, 1),
+        ("hold", "psoas-stretch", None, 1),
+        ("rest", "psoas-stretch", None, 1),
+        ("ready", "lunge", "left", 1),
+        ("hold", "lunge", "left", 1),
+        ("rest", "lunge", "left", 1),
+        ("hold", "lunge", "right", 1),  # the other side: no new get-ready
+        ("rest", "lunge", "right", 1),
+        ("ready", "psoas-stretch", None, 2),
+        ("hold", "psoas-stretch", None, 2),
+        ("rest", "psoas-stretch", None, 2),
+        ("ready", "lunge", "left", 2),
+        ("hold", "lunge", "left", 2),
+        ("rest", "lunge", "left", 2),
+        ("hold", "lunge", "right", 2),
+    ]
+    assert [s.seconds for s in plan.steps if s.kind == "ready"] == [4] * 4
+    assert plan.total_seconds == 6 * 20 + 5 * 10 + 4 * 4
+    # what each rest comes before
+    rests = [n for n, s in enumerate(plan.steps, start=1) if s.kind == "rest"]
+    assert [(plan.next_hold(n).exercise.id, plan.next_hold(n).side) for n in rests] == [
+        ("lunge", "left"),
+        ("lunge", "right"),
+        ("psoas-stretch", None),
+        ("lunge", "left"),
+        ("lunge", "right"),
+    ]
+    assert plan.next_hold(len(plan.steps)) is None
 
 
 @pytest.mark.parametrize(
@@ -202,6 +236,7 @@ def test_no_exercises_is_an_error() -> None:
         ({"hold": float("nan")}, "hold time"),
         ({"rest": -1}, "rest time"),
         ({"rest": float("inf")}, "rest time"),
+        ({"ready": -1}, "get ready"),
         ({"rounds": 0}, "rounds"),
         ({"rounds": 1.5}, "rounds"),
     ],
@@ -215,7 +250,7 @@ def test_bad_timings_are_refused(settings: dict[str, float], words: str) -> None
 
 
 def test_run_walks_the_plan_in_order_on_the_clock() -> None:
-    plan = build_plan((STRETCH, LUNGE), hold=3, rest=2, rounds=2)
+    plan = build_plan((STRETCH, LUNGE), hold=3, rest=2, rounds=2, ready=1)
     clock, view = FakeClock(), RecordingView()
     summary = run_routine(plan, view, clock)
 
@@ -226,7 +261,7 @@ def test_run_walks_the_plan_in_order_on_the_clock() -> None:
     assert [(e[2], e[3], e[4]) for e in starts] == [
         (s.kind, s.exercise.id, s.side) for s in plan.steps
     ]
-    # each exercise's steps are shown once per round, before its first hold
+    # each exercise's steps are shown once per round, before its get-ready
     assert [e for e in view.events if e[0] == "exercise"] == [
         ("exercise", "psoas-stretch", 1),
         ("exercise", "lunge", 1),
@@ -237,7 +272,7 @@ def test_run_walks_the_plan_in_order_on_the_clock() -> None:
 
 
 def test_countdown_ticks_down_to_zero() -> None:
-    plan = build_plan((STRETCH,), hold=2, rest=0)
+    plan = build_plan((STRETCH,), hold=2, rest=0, ready=0)
     view = RecordingView()
     run_routine(plan, view, FakeClock())
     ticks = view.ticks[1]
@@ -276,7 +311,7 @@ def test_ctrl_c_stops_with_a_summary(
     interrupt_at: float, completed: int, names: tuple[str, ...]
 ) -> None:
     # hold 3, rest 1: holds end at 3, 7, 11, 15
-    plan = build_plan((STRETCH, LUNGE, BOAT), hold=3, rest=1)
+    plan = build_plan((STRETCH, LUNGE, BOAT), hold=3, rest=1, ready=0)
     view = RecordingView()
     summary = run_routine(plan, view, InterruptingClock(interrupt_at))
     assert summary == RoutineSummary(completed, 4, False, names)
@@ -291,7 +326,8 @@ def test_ctrl_c_inside_the_view_is_caught_too() -> None:
                 raise KeyboardInterrupt
             super().step_started(step, number, plan)
 
-    summary = run_routine(build_plan((STRETCH, BOAT), hold=1, rest=1), FragileView(), FakeClock())
+    plan = build_plan((STRETCH, BOAT), hold=1, rest=1, ready=0)
+    summary = run_routine(plan, FragileView(), FakeClock())
     assert (summary.completed_holds, summary.finished) == (1, False)
 
 
@@ -344,21 +380,25 @@ def test_plain_output_is_the_data_plus_timings(capsys: pytest.CaptureFixture[str
     summary = run_routine(plan, view_module.routine_view(), FakeClock())
     out = capsys.readouterr().out
     assert out == (
-        "Guided routine: Boat Pose, Side Lunge; 1 round, 3 holds, about 1 min 50 s.\n"
-        "Hold 30 s, rest 10 s. The FAQ gives no durations: the defaults (hold 30 s, rest 10 s)"
-        " are the tool's own, to adjust with --hold and --rest.\n"
+        "Guided routine: Boat Pose, Side Lunge; 1 round, 3 holds, about 2 min.\n"
+        "Hold 30 s, rest 10 s, 5 s to get ready before each exercise. The FAQ gives no "
+        "durations: the defaults (hold 30 s, rest 10 s, 5 s to get ready) are the tool's own, "
+        "to adjust with --hold, --rest and --ready.\n"
         "Stop if anything hurts. Press Ctrl-C to stop the routine.\n"
+        f"{DISCLAIMER}\n"
         "\n"
         "Boat Pose\n"
         "  1. Sit.\n"
         "  2. Lift your shins.\n"
+        "  Get ready 5 s.\n"
         "  Hold 30 s.\n"
-        "  Rest 10 s.\n"
+        "  Rest 10 s; next: Side Lunge, left side.\n"
         "\n"
         "Side Lunge\n"
         "  1. Step forward.\n"
+        "  Get ready 5 s.\n"
         "  Hold 30 s, left side.\n"
-        "  Rest 10 s.\n"
+        "  Rest 10 s; next: Side Lunge, right side.\n"
         "  Hold 30 s, right side.\n"
         "\n"
         "Done: 3 of 3 holds (Boat Pose, Side Lunge).\n"
@@ -367,7 +407,7 @@ def test_plain_output_is_the_data_plus_timings(capsys: pytest.CaptureFixture[str
 
 
 def test_plain_output_names_rounds_and_the_stop(capsys: pytest.CaptureFixture[str]) -> None:
-    plan = build_plan((STRETCH,), hold=2, rest=1, rounds=3)
+    plan = build_plan((STRETCH,), hold=2, rest=1, rounds=3, ready=0)
     run_routine(plan, view_module.routine_view(styled=False), InterruptingClock(3.5))
     out = capsys.readouterr().out
     assert "Psoas Stretch (round 1 of 3)\n" in out and "Psoas Stretch (round 2 of 3)\n" in out
@@ -399,8 +439,9 @@ def test_rich_view_draws_the_same_facts(
     # markup in the data prints as itself, and its escape sequences are shown, not obeyed
     assert "[bold]Odd[/] \\x1b[2J" in out and "Step [red]one[/]\\x07" in out
     assert "1. Sit." in out and "2. Lift your shins." in out
-    assert "Hold 2 s, [l] side done" in out and "Hold 2 s done" in out
-    assert "Stop if anything hurts." in out and "--hold and --rest" in out
+    assert "✓ Hold 2 s, [l] side." in out and "✓ Hold 2 s." in out
+    assert "  Rest 1 s; next: Boat Pose." in out and "  Get ready 5 s." in out
+    assert "Stop if anything hurts." in out and "--hold, --rest and --ready" in out
     assert "2 s left" in out
     assert "Done: 2 of 2 holds" in out
 

@@ -1,44 +1,33 @@
 """Everything the tool prints: Rich for people, plain lines for pipes, JSON for programs.
 
-This is the only module that writes to stdout or stderr. Rich is imported inside the
-functions that draw with it, so that ``--json`` and ``--version`` never pay for it.
-Every string that comes from a query or a data file goes through :func:`clean` and is
-handed to Rich as ``Text``, never as markup, so "[bold]" or an escape sequence in a
-dataset prints as itself.
+This is the only package that writes to stdout or stderr. Each view is built once, as
+blocks (:mod:`psoas_cli.render.views`), and drawn by one of two printers:
+:mod:`psoas_cli.render.styled` (Rich, on a terminal) or :mod:`psoas_cli.render.plain`.
+Rich and the views are imported inside the functions that draw, so that ``--json``
+and ``--version`` never pay for them. Every string that comes from a query or a data
+file goes through :func:`clean` and reaches Rich as ``Text``, never as markup, so
+"[bold]" or an escape sequence in a dataset prints as itself.
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from psoas_cli.answers import Answer
     from psoas_cli.dataset import Dataset, Entry, Exercise
     from psoas_cli.evaluate import Report
-    from psoas_cli.matcher import Match, SearchResult
+    from psoas_cli.matcher import Match, TermEvidence
+    from psoas_cli.render.model import Block
+    from psoas_cli.render.views import Hints
     from psoas_cli.triage import RedFlag
 
-#: the last line of every answer that raised no warning: the signs that need help now
-SAFETY_NET = (
-    "Get help now for numbness between the legs, new bladder or bowel trouble, or weak "
-    "legs: see `psoas redflags`."
-)
-#: the line before the FAQ's answers when a warning was shown
-AFTER_WARNING = "General information from the FAQ; it does not explain the warning above."
-DISCLAIMER = (
-    "General information from a fixed FAQ, not medical advice. If you are worried, see a "
-    "doctor; in an emergency call your local emergency number."
-)
 #: Invisible characters that reorder or hide text, or break a line without being a
 #: line feed: the bidirectional marks, embeddings, overrides and isolates ("Trojan
 #: Source"), the zero-width space, word joiner and byte order mark, and the line and
@@ -103,12 +92,19 @@ def _styled(stream: TextIO) -> bool:
     elif os.environ.get("TERM") == "dumb":
         return False
     else:
-        isatty = getattr(stream, "isatty", None)
-        wanted = bool(isatty and isatty())
-    return wanted and _width(stream) >= MIN_WIDTH
+        wanted = _isatty(stream)
+    return wanted and width_of(stream) >= MIN_WIDTH
 
 
-def _width(stream: TextIO) -> int:
+def _isatty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def width_of(stream: TextIO) -> int:
     """The width Rich would draw at: ``COLUMNS`` when it is a number (Rich's own rule),
     else the terminal's, else 80."""
     columns = os.environ.get("COLUMNS", "")
@@ -120,34 +116,30 @@ def _width(stream: TextIO) -> int:
         return 80
 
 
+def terminal_width(stream: TextIO) -> int | None:
+    """The width to wrap plain text at: the terminal's, or None when ``stream`` is not
+    a terminal (a pipe or a file takes each line whole) or says it has no width (a
+    pseudo-terminal whose size was never set says 0)."""
+    width = width_of(stream) if _isatty(stream) else 0
+    return width if width > 0 else None
+
+
 def stdout_is_styled() -> bool:
     return _styled(sys.stdout)
 
 
-def _console(stream: TextIO | None = None, force_terminal: bool | None = None) -> Console:
-    stream = stream or sys.stdout
-    # Left to Rich below the cap, so that a terminal resized meanwhile is followed.
-    width = MAX_WIDTH if _width(stream) > MAX_WIDTH else None
-    return _console_type()(
-        file=stream,
-        width=width,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        force_terminal=force_terminal,
-    )
+def show(blocks: Iterable[Block], styled: bool | None = None) -> None:
+    """Print a view: with Rich when stdout is styled (see :func:`_styled`), else plain."""
+    if styled is None:
+        styled = stdout_is_styled()
+    if styled:
+        from psoas_cli.render.styled import RichPrinter
 
+        RichPrinter().show(blocks)
+    else:
+        from psoas_cli.render.plain import PlainPrinter
 
-@cache
-def _console_type() -> type[Console]:
-    from rich.console import Console
-
-    class PsoasConsole(Console):
-        def on_broken_pipe(self) -> None:
-            # Rich would exit with code 1 here; the CLI's exit path makes it 141.
-            raise BrokenPipeError(errno.EPIPE, "the reader of the output went away")
-
-    return PsoasConsole
+        PlainPrinter().show(blocks)
 
 
 def write(text: str = "", stream: TextIO | None = None) -> None:
@@ -165,12 +157,24 @@ def write(text: str = "", stream: TextIO | None = None) -> None:
 
 def error(message: str) -> None:
     """A short error on stderr, in the form ``psoas: message``."""
-    write(f"psoas: {clean(message)}", sys.stderr)
+    _to_stderr(f"psoas: {clean(message)}")
 
 
 def notice(message: str) -> None:
     """An informational message on stderr."""
-    write(clean(message), sys.stderr)
+    _to_stderr(clean(message))
+
+
+def _to_stderr(line: str) -> None:
+    """One line on stderr; on a terminal narrower than the line, wrapped between words."""
+    width = terminal_width(sys.stderr)
+    if width is None or len(line) <= width:
+        write(line, sys.stderr)
+        return
+    from psoas_cli.render.plain import wrapped
+
+    for part in wrapped(line, width):
+        write(part, sys.stderr)
 
 
 def dump_json(document: Any) -> None:
@@ -184,42 +188,118 @@ def dump_json_line(document: Any, stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(_json_safe(text) + "\n")
 
 
-# --- overview ---------------------------------------------------------------------------
-
-OVERVIEW = (
-    ("ask", "Find the answers to a question", 'psoas ask "why does my lower back hurt"'),
-    ("list", "List every question in the FAQ", "psoas list --topic release"),
-    ("show", "Show one entry in full", "psoas show psoas-back-pain"),
-    ("exercises", "Show the stretches, or be guided through them", "psoas exercises --guide"),
-    ("chat", "Ask one question after another", "psoas chat"),
-    ("tip", "One entry at random", "psoas tip"),
-    ("redflags", "Symptoms that need a doctor", "psoas redflags --region uk"),
-    ("eval", "Measure answers on labelled queries", "psoas eval queries.jsonl"),
-)
+# --- views -----------------------------------------------------------------------------
 
 
 def overview() -> None:
     """What ``psoas`` alone prints: the commands and one example each."""
-    write("psoas: answers to questions about the psoas muscle, hip flexors and back pain.")
-    write()
-    width = max(len(name) for name, _, _ in OVERVIEW)
-    for name, purpose, example in OVERVIEW:
-        write(f"  {name.ljust(width)}  {purpose}:  {example}")
-    write()
-    write("Run `psoas COMMAND --help` for a command's options.")
-    write(DISCLAIMER)
+    from psoas_cli.render.views import overview_view
+
+    show(overview_view())
 
 
-# --- ask ------------------------------------------------------------------------------------
+def answer(
+    reply: Answer,
+    *,
+    emergency_line: str = "",
+    explain: bool = False,
+    first_number: int = 1,
+    after_warning: int | None = None,
+    safety_net: bool = True,
+    disclaimer: bool = True,
+    hints: Hints | None = None,
+) -> None:
+    """An answer for people (see :func:`psoas_cli.render.views.answer_view`)."""
+    from psoas_cli.render.views import Hints, answer_view
+
+    view = answer_view(
+        reply,
+        emergency_line=emergency_line,
+        explain=explain,
+        first_number=first_number,
+        after_warning=after_warning,
+        safety=safety_net,
+        disclaimer=disclaimer,
+        hints=hints or Hints(),
+    )
+    show(view)
 
 
-def match_record(match: Match, related: Sequence[Entry]) -> dict[str, Any]:
-    return {
+def entry_table(entries: Sequence[Entry]) -> None:
+    from psoas_cli.render.views import list_view
+
+    show(list_view(entries))
+
+
+def entry_full(entry: Entry, related: Sequence[Entry] = (), disclaimer: bool = True) -> None:
+    from psoas_cli.render.views import entry_view
+
+    show(entry_view(entry, related, disclaimer))
+
+
+def unknown_id(entry_id: str, suggestions: Sequence[str], hints: Hints | None = None) -> None:
+    from psoas_cli.render.views import Hints, unknown_id_view
+
+    show([unknown_id_view(entry_id, suggestions, hints or Hints())])
+
+
+def exercise_list(exercises: Sequence[Exercise], dataset: Dataset, disclaimer: bool = True) -> None:
+    from psoas_cli.render.views import exercises_view
+
+    show(exercises_view(exercises, dataset, disclaimer))
+
+
+def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
+    from psoas_cli.render.views import red_flags_view
+
+    show(red_flags_view(flags, emergency_line))
+
+
+@contextmanager
+def indexing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr while a large dataset is indexed, if stderr is a terminal."""
+    if total < PROGRESS_FROM or not _styled(sys.stderr):
+        yield None
+        return
+    from psoas_cli.render.styled import progress_bar
+
+    with progress_bar(total) as progress:
+        task = progress.add_task("index", total=total)
+
+        def advance(done: int) -> None:
+            progress.advance(task, done)
+            progress.refresh()
+
+        yield advance
+
+
+# --- records for programs (--json) ----------------------------------------------------------
+
+
+def match_record(match: Match, related: Sequence[Entry], explain: bool = False) -> dict[str, Any]:
+    record = {
         "id": match.entry.id,
         "question": match.entry.question,
         "answer": match.entry.answer,
         "score": match.score,
         "related": [entry.id for entry in related],
+    }
+    if explain:
+        record["explanation"] = [evidence_record(item) for item in match.evidence]
+    return record
+
+
+def evidence_record(item: TermEvidence) -> dict[str, Any]:
+    """Why one query word counted for an answer: what ``--explain`` prints as
+    ``word -> term (how, where, weight, counts)``; ``entry_term`` and ``where`` are
+    null for a word the entry lacks."""
+    return {
+        "query_word": item.query_word,
+        "entry_term": item.entry_term.replace("_", " ") if item.entry_term else None,
+        "how": item.via,
+        "where": item.field,
+        "weight": round(item.weight, 4),
+        "counts": round(item.strength, 4),
     }
 
 
@@ -251,292 +331,16 @@ def answer_record(
                 for f in reply.triage.evidence.get(flag_record["id"], ())
             ]
         record["findings"] = [finding._asdict() for finding in reply.triage.findings]
+        # In a long story, the sentence read as its question (null for a short query).
+        record["read_as"] = reply.result.focus or None
     record["matches"] = [
-        match_record(m, reply.related.get(m.entry.id, ())) for m in reply.result.matches
+        match_record(m, reply.related.get(m.entry.id, ()), explain) for m in reply.result.matches
     ]
     return record
 
 
-def answer(
-    reply: Answer,
-    *,
-    emergency_line: str = "",
-    explain: bool = False,
-    first_number: int = 1,
-    after_warning: int | None = None,
-    safety_net: bool = True,
-) -> None:
-    """An answer for people: red-flag warning first, then the matches or a decline, and
-    (``safety_net``, for the bundled FAQ) a last line naming the signs that need help.
-
-    After a warning at most ``after_warning`` answers are shown (all when None), under
-    a line saying they do not explain it. ``first_number`` numbers the answers on from
-    earlier ones (chat's ``more``).
-    """
-    result, found, related = reply
-    flags = found.flags
-    styled = stdout_is_styled()
-    if flags:
-        _red_flags(flags, emergency_line, styled)
-        if explain:
-            _explain_warning(reply)
-    if explain and result.focus:
-        write(f'Read as the question: "{clean(short(result.focus, 200))}"')
-    if flags and after_warning is not None:
-        result = result._replace(matches=result.matches[:after_warning])
-    if result.matches:
-        if flags:
-            _note(AFTER_WARNING, styled)
-        if styled:
-            _matches_rich(result, explain, related, first_number)
-        else:
-            _matches_plain(result, explain, related, first_number)
-        if styled:
-            _console().print(_dim(DISCLAIMER))
-    else:
-        _decline(result, after_warning=bool(flags))
-    if safety_net and not flags:
-        _note(SAFETY_NET, styled, sys.stdout if result.matches else sys.stderr)
-
-
-def _note(text: str, styled: bool, stream: TextIO | None = None) -> None:
-    if styled and (stream or sys.stdout) is sys.stdout:
-        _console().print(_dim(text))
-    else:
-        write(text, stream)
-
-
-def _explain_warning(reply: Answer) -> None:
-    """Which words raised each warning, and what context set other words aside."""
-    for flag in reply.flags:
-        why = "; ".join(
-            f'"{short(f.words, 40)}" -> {f.concept.replace("_", " ")}'
-            for f in reply.triage.evidence.get(flag.id, ())
-        )
-        write(f"Why {flag.id}: {why}")
-    aside = [f for f in reply.triage.findings if f.context]
-    if aside:
-        write(
-            "Set aside: "
-            + "; ".join(f'"{short(f.words, 40)}" ({f.context})' for f in dict.fromkeys(aside))
-        )
-    write()
-
-
-def _dim(text: str) -> Any:
-    from rich.text import Text
-
-    return Text(text, style="dim")
-
-
-def _highlighted(
-    text: str,
-    spans: Iterable[tuple[int, int]],
-    style: str,
-    cleaner: Callable[[str], str] = clean,
-) -> Any:
-    from rich.text import Text
-
-    cleaned = cleaner(text)
-    shown = Text(cleaned)
-    if cleaned == text:  # offsets still line up
-        for start, end in spans:
-            shown.stylize(style, start, end)
-    return shown
-
-
-def _matches_rich(
-    result: SearchResult, explain: bool, related: dict[str, list[Entry]], first_number: int
-) -> None:
-    from rich.panel import Panel
-    from rich.text import Text
-
-    console = _console()
-    if result.ambiguous:
-        console.print(Text("Did you mean one of these?", style="bold yellow"))
-    for number, match in enumerate(result.matches, start=first_number):
-        title = Text.assemble(
-            f"{number}. ",
-            _highlighted(match.entry.question, match.question_spans, "bold underline"),
-        )
-        body = _highlighted(match.entry.answer, match.answer_spans, "bold cyan", clean_block)
-        see_also = related.get(match.entry.id, [])
-        if see_also:
-            body.append("\n\nSee also: ", style="dim")
-            body.append(
-                "; ".join(f"{clean(e.question)} ({clean(e.id)})" for e in see_also), style="dim"
-            )
-        console.print(
-            Panel(
-                body,
-                title=title,
-                title_align="left",
-                subtitle=Text(f"{clean(match.entry.id)} · score {match.score:.0f}/100"),
-                subtitle_align="right",
-                border_style="green" if number == 1 else "blue",
-                padding=(0, 1),
-            )
-        )
-        if explain:
-            console.print(_explain_table(match))
-
-
-def _explain_table(match: Match) -> Any:
-    from rich.table import Table
-
-    table = Table(title=f"Why {clean(match.entry.id)} matched", title_justify="left", box=None)
-    for column in ("query word", "entry term", "how", "where", "weight", "counts"):
-        table.add_column(column)
-    for row in _explain_rows(match):
-        table.add_row(*row)
-    return table
-
-
-def _explain_rows(match: Match) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for item in match.evidence:
-        rows.append(
-            (
-                short(item.query_word, 40),
-                item.entry_term.replace("_", " ") if item.entry_term else "(not in this entry)",
-                item.via,
-                item.field or "-",
-                f"{item.weight:.2f}",
-                f"{item.strength:.2f}",
-            )
-        )
-    return rows
-
-
-def _matches_plain(
-    result: SearchResult, explain: bool, related: dict[str, list[Entry]], first_number: int
-) -> None:
-    if result.ambiguous:
-        write("Did you mean one of these?")
-    for number, match in enumerate(result.matches, start=first_number):
-        entry = match.entry
-        write(f"{number}. {clean(entry.question)} [{clean(entry.id)}, score {match.score:.0f}]")
-        for line in clean_block(entry.answer).splitlines():
-            write(f"   {line}" if line.strip() else "")
-        for other in related.get(entry.id, []):
-            write(f"   See also: {clean(other.question)} ({clean(other.id)})")
-        if explain:
-            write("   why: " + "; ".join(_explain_plain(match)))
-        write()
-
-
-def _explain_plain(match: Match) -> list[str]:
-    parts = []
-    for word, term, via, where, weight, strength in _explain_rows(match):
-        parts.append(f"{word} -> {term} ({via}, {where}, weight {weight}, counts {strength})")
-    return parts
-
-
-def _decline(result: SearchResult, after_warning: bool = False) -> None:
-    stream = sys.stderr
-    if after_warning:
-        write("The FAQ has no answer that fits this question.", stream)
-    else:
-        write(f'No confident answer for "{short(result.query)}".', stream)
-    if result.reason:
-        write(f"Declined because {clean(result.reason)}.", stream)
-    if result.closest:
-        write("Closest questions:", stream)
-        for match in result.closest:
-            write(f"  - {clean(match.entry.question)} ({clean(match.entry.id)})", stream)
-        topics = dict.fromkeys(t for m in result.closest for t in m.entry.topics)
-        if topics:
-            write(f"Closest topics: {clean(', '.join(topics))}", stream)
-    write("Run `psoas list` to see every question.", stream)
-
-
-def _red_flags(flags: Sequence[RedFlag], emergency_line: str, styled: bool) -> None:
-    emergency = any(flag.urgency == "emergency" for flag in flags)
-    heading = "Get medical help now" if emergency else "See a doctor today"
-    if styled:
-        from rich.panel import Panel
-        from rich.text import Text
-
-        body = Text()
-        for flag in flags:
-            body.append(f"{flag.symptom}\n", style="bold")
-            body.append(f"This can be a sign of {flag.condition}.\n")
-            body.append(f"{flag.advice}\n\n")
-        body.append(emergency_line, style="bold")
-        _console().print(
-            Panel(
-                body,
-                title=Text(f"⚠ {heading}", style="bold"),
-                border_style="bold red",
-                padding=(0, 1),
-            )
-        )
-    else:
-        write(f"WARNING: {heading.upper()}")
-        for flag in flags:
-            write(f"- {flag.symptom}: this can be a sign of {flag.condition}. {flag.advice}")
-        write(emergency_line)
-        write()
-
-
-@contextmanager
-def indexing_progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr while a large dataset is indexed, if stderr is a terminal."""
-    if total < PROGRESS_FROM or not _styled(sys.stderr):
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn("Indexing {task.total} entries"), BarColumn(), TimeRemainingColumn())
-    # Refreshed by hand, not by Rich's timer thread: indexing may fork, and a process
-    # that forks should have no other threads.
-    console = _console(sys.stderr, force_terminal=True)
-    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
-        task = progress.add_task("index", total=total)
-
-        def advance(done: int) -> None:
-            progress.advance(task, done)
-            progress.refresh()
-
-        yield advance
-
-
-def batch_line(record: dict[str, Any]) -> None:
-    dump_json_line(record)
-    sys.stdout.flush()
-
-
-def batch_error(line_number: int, message: str) -> None:
-    """A batch line that was not answered: its own JSON line, and the message on stderr."""
-    error(message)
-    batch_line({"line": line_number, "error": message})
-
-
-# --- list, show, exercises, red flags -----------------------------------------------------
-
-
 def entry_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     return [{"id": e.id, "question": e.question, "topics": list(e.topics)} for e in entries]
-
-
-def entry_table(entries: Sequence[Entry]) -> None:
-    if not stdout_is_styled():
-        for entry in entries:
-            topics = f"  [{', '.join(clean(t) for t in entry.topics)}]" if entry.topics else ""
-            write(f"{clean(entry.id)}\t{clean(entry.question)}{topics}")
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_lines=False, header_style="bold")
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("question")
-    table.add_column("topics", style="dim")
-    for entry in entries:
-        table.add_row(
-            Text(clean(entry.id)), Text(clean(entry.question)), Text(clean(", ".join(entry.topics)))
-        )
-    _console().print(table)
 
 
 def entry_record(entry: Entry) -> dict[str, Any]:
@@ -548,43 +352,6 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_full(entry: Entry, related: Sequence[Entry] = ()) -> None:
-    if not stdout_is_styled():
-        write(clean(entry.question))
-        write(clean_block(entry.answer))
-        if entry.topics:
-            write(f"Topics: {clean(', '.join(entry.topics))}")
-        for other in related:
-            write(f"See also: {clean(other.question)} ({clean(other.id)})")
-        return
-    from rich.panel import Panel
-    from rich.text import Text
-
-    body = Text(clean_block(entry.answer))
-    if entry.topics:
-        body.append(f"\n\nTopics: {clean(', '.join(entry.topics))}", style="dim")
-    for other in related:
-        body.append(f"\nSee also: {clean(other.question)} ({clean(other.id)})", style="dim")
-    _console().print(
-        Panel(
-            body,
-            title=Text(clean(entry.question), style="bold"),
-            title_align="left",
-            subtitle=Text(clean(entry.id)),
-            subtitle_align="right",
-            padding=(0, 1),
-        )
-    )
-    _console().print(_dim(DISCLAIMER))
-
-
-def unknown_id(entry_id: str, suggestions: Sequence[str]) -> None:
-    error(f"no entry with id {short(entry_id, 80)!r}")
-    if suggestions:
-        notice("Did you mean: " + ", ".join(clean(s) for s in suggestions) + "?")
-    notice("Run `psoas list` to see every id.")
-
-
 def exercise_records(exercises: Iterable[Exercise]) -> list[dict[str, Any]]:
     return [
         {"id": x.id, "name": x.name, "steps": list(x.steps), "source_id": x.source_id}
@@ -592,80 +359,15 @@ def exercise_records(exercises: Iterable[Exercise]) -> list[dict[str, Any]]:
     ]
 
 
-def exercise_list(exercises: Sequence[Exercise], dataset: Dataset) -> None:
-    """Each exercise with its numbered steps and the question it comes from."""
-
-    def source(exercise: Exercise) -> str:
-        entry = dataset.get(exercise.source_id)
-        return clean(entry.question if entry else exercise.source_id)
-
-    if not stdout_is_styled():
-        for exercise in exercises:
-            write(clean(exercise.name))
-            for number, step in enumerate(exercise.steps, start=1):
-                write(f"  {number}. {clean(step)}")
-            write(f"  From: {source(exercise)}")
-            write()
-        return
-    from rich.panel import Panel
-    from rich.text import Text
-
-    console = _console()
-    for exercise in exercises:
-        body = Text()
-        for number, step in enumerate(exercise.steps, start=1):
-            body.append(f"{number}. ", style="bold")
-            body.append(clean(step) + "\n")
-        body.append(f"From: {source(exercise)}", style="dim")
-        console.print(
-            Panel(
-                body,
-                title=Text(clean(exercise.name), style="bold"),
-                title_align="left",
-                padding=(0, 1),
-            )
-        )
-    console.print(_dim("Stop if anything hurts. " + DISCLAIMER))
+def batch_line(record: dict[str, Any]) -> None:
+    dump_json_line(record)
+    sys.stdout.flush()
 
 
-#: what ``psoas redflags`` says of how the warnings are found, and of their limits
-HOW_WARNINGS_WORK = (
-    "psoas warns when a question describes one of these signs, in everyday words, with "
-    "typos, or about someone else; not when it is denied, over, or asked about in general. "
-    "It reads words and cannot examine you: it can miss wording it does not know. If you "
-    "are worried, get help whatever it says."
-)
-
-
-def red_flag_list(flags: Sequence[RedFlag], emergency_line: str) -> None:
-    if not stdout_is_styled():
-        for flag in flags:
-            write(f"{flag.urgency.upper()}: {flag.symptom}")
-            write(f"  May mean: {flag.condition}")
-            write(f"  What to do: {flag.advice}")
-        write(HOW_WARNINGS_WORK)
-        write(emergency_line)
-        return
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_lines=True, header_style="bold")
-    table.add_column("urgency", no_wrap=True)
-    table.add_column("symptom")
-    table.add_column("may mean")
-    table.add_column("what to do")
-    for flag in flags:
-        style = "bold red" if flag.urgency == "emergency" else "bold yellow"
-        table.add_row(
-            Text(flag.urgency, style=style),
-            Text(clean(flag.symptom)),
-            Text(clean(flag.condition)),
-            Text(clean(flag.advice)),
-        )
-    console = _console()
-    console.print(table)
-    console.print(_dim(HOW_WARNINGS_WORK))
-    console.print(Text(clean(emergency_line)))
+def batch_error(line_number: int, message: str) -> None:
+    """A batch line that was not answered: its own JSON line, and the message on stderr."""
+    error(message)
+    batch_line({"line": line_number, "error": message})
 
 
 # --- eval ------------------------------------------------------------------------------------
@@ -715,26 +417,34 @@ def _figure(share: float | None) -> str:
 
 
 def eval_report(report: Report) -> None:
-    write(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
-    write(f"top-1    {_figure(report.top1)}")
-    write(f"top-3    {_figure(report.top3)}")
-    write(f"MRR      {_figure(report.mrr)}")
-    write(f"declined {_figure(report.declined)}")
-    write(f"overall  {report.overall:.3f}")
+    """The figures, the calibration and the misses, as plain lines (wrapped between
+    words on a terminal)."""
+    lines: list[str] = []
+    say = lines.append
+    say(f"{report.queries} queries: {report.in_scope} to answer, {report.off_topic} to decline")
+    say(f"top-1    {_figure(report.top1)}")
+    say(f"top-3    {_figure(report.top3)}")
+    say(f"MRR      {_figure(report.mrr)}")
+    say(f"declined {_figure(report.declined)}")
+    say(f"overall  {report.overall:.3f}")
     if report.bands:
-        write()
-        write("Calibration (the top answer of each query, by score):")
+        say("")
+        say("Calibration (the top answer of each query, by score):")
         for band in report.bands:
             share = "-" if band.share is None else f"{band.share:.2f}"
-            write(f"  {band.low:3.0f}-{band.high:<3.0f}  {band.answers:4d} answers, right {share}")
+            say(f"  {band.low:3.0f}-{band.high:<3.0f}  {band.answers:4d} answers, right {share}")
     if report.misses:
-        write()
-        write(f"Misses ({len(report.misses)}):")
+        say("")
+        say(f"Misses ({len(report.misses)}):")
         for miss in report.misses:
             expected = ", ".join(miss.expected) if miss.expected else "(decline)"
             got = miss.got or "(declined)"
-            write(f"  {short(miss.query, 80)}")
-            write(f"    expected {clean(expected)}; got {clean(got)}{_confusion(miss)}")
+            say(f"  {short(miss.query, 80)}")
+            say(f"    expected {clean(expected)}; got {clean(got)}{_confusion(miss)}")
+    from psoas_cli.render.model import text
+    from psoas_cli.render.plain import PlainPrinter
+
+    PlainPrinter().show([text(*lines)])
 
 
 def _confusion(miss: Any) -> str:
