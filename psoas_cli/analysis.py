@@ -182,20 +182,25 @@ class Analyzer:
         """An analyzer from :meth:`tables`, without reading or building the lexicon.
         Raises KeyError, TypeError or ValueError when the tables are not of that shape."""
         analyzer = cls.__new__(cls)
-        analyzer.keep = frozenset(map(str, tables["keep"]))
-        analyzer.stopwords = frozenset(map(str, tables["stopwords"]))
-        analyzer._term_of_word = {str(w): str(t) for w, t in tables["term_of_word"].items()}
+        # JSON's keys are strings already; values are checked where a wrong type would
+        # otherwise go unnoticed until a query met it
+        analyzer.keep = frozenset(_kept(tables["keep"]))
+        analyzer.stopwords = frozenset(_kept(tables["stopwords"]))
+        term_of_word = tables["term_of_word"]
+        if not all(isinstance(term, str) for term in term_of_word.values()):
+            raise TypeError("term_of_word")
+        analyzer._term_of_word = term_of_word
         analyzer._phrases = {
-            str(first): [(tuple(map(str, stems)), str(concept)) for stems, concept in options]
+            first: [(tuple(_kept(stems)), str(concept)) for stems, concept in options]
             for first, options in tables["phrases"].items()
         }
-        analyzer.concepts = {str(k): tuple(map(str, v)) for k, v in tables["concepts"].items()}
+        analyzer.concepts = {k: tuple(_kept(v)) for k, v in tables["concepts"].items()}
         analyzer.related = {
-            str(term): [(str(other), float(weight)) for other, weight in group]
+            term: [(str(other), float(weight)) for other, weight in group]
             for term, group in tables["related"].items()
         }
         for name in ("asks", "subject", "subject_topics", "elsewhere", "lexicon_words"):
-            setattr(analyzer, name, frozenset(map(str, tables[name])))
+            setattr(analyzer, name, frozenset(_kept(tables[name])))
         return analyzer
 
     def _add_phrase(self, phrase: str, concept: str) -> None:
@@ -299,6 +304,13 @@ def text_key(text: str) -> str:
 
 def concept_key(concept: str) -> str:
     return "_".join(normalise_word(w) for w in _WORD.findall(concept))
+
+
+def _kept(items: list[str]) -> list[str]:
+    """A list of strings read back from the kept tables; TypeError if it is not one."""
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise TypeError("not a list of strings")
+    return items
 
 
 def _mapping(value: object) -> dict[str, object]:
