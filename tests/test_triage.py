@@ -169,6 +169,8 @@ MECHANISMS = {
             "night-pain",
         ),
         ("my heart area is aching along with my back", "chest-pain"),
+        ("since my back went I can't keep it up in bed", "sexual-function"),
+        ("my back is much worse lying down, I end up on the sofa", "night-pain"),
     ],
     "a person's own, wherever it happened": [
         ("I wet myself in the taxi on the way home, my back is in bits", "bladder-control"),
