@@ -143,6 +143,15 @@ MECHANISMS = {
         ("the skin of my inner thighs has no feeling", "saddle-numbness"),
         ("my lower back keeps getting worse at night", "night-pain"),
     ],
+    "an age that opens the message": [
+        ("81 and tripped on the rug, my back is agony now", "injury"),
+    ],
+    "'its' written for 'it's'": [
+        ("its been three days and my legs are both getting weaker", "both-legs"),
+    ],
+    "a symptom named as a problem": [
+        ("since my back went I've had bladder problems, keep leaking", "bladder-control"),
+    ],
     "what others say of the writer": [
         (
             "everyone keeps telling me I've lost weight and I'm not dieting; my back aches",
@@ -246,6 +255,15 @@ NOT_RED_FLAGS = {
         "that news was a real kick in the teeth, my back is tight",
         "I'm a cancer nurse and my back aches after long shifts",
     ],
+    "an aside in brackets": [
+        "my cat (a tabby, 12) keeps wetting the floor since she hurt her back",
+    ],
+    "a negated list, a problem denied, a scare ruled out": [
+        "sore neck and back, definitely no accident or fall, just slept funny",
+        "no toilet problems, no numbness, just a stiff lower back",
+        "I panicked thinking my legs were going numb but it was pins and needles from kneeling",
+        "what should I do if I ever get a fever with my back pain?",
+    ],
     "what is not felt": [
         "I don't feel any pulsing in my belly, I just wondered",
     ],
@@ -260,6 +278,8 @@ NOT_RED_FLAGS = {
         "bladder pain and burning when I wee",
         "stiff and sore in the morning, fine by lunchtime",
         "my lower back is sore after sitting at my desk until midnight",
+        "my legs are dead after the stairs at work, back a bit tight",
+        "someone bumped my car in the car park at walking pace, back a bit stiff",
     ],
     "one side": [
         "numbness down my left leg only",

@@ -414,9 +414,13 @@ def _subject(clause: Clause, referents: list[Item], lexicon: Lexicon) -> Item | 
     for position, item in enumerate(referents):
         before = [t.stem for t in clause.tokens[max(0, item.start - 3) : item.start]]
         governed = False
+        described = False  # one describing word may come between: "on a hard chair"
         for index in range(len(before) - 1, -1, -1):
             stem = before[index]
             if stem in lexicon.fillers:
+                continue
+            if not described and stem not in lexicon.prepositions and stem not in _VERBS:
+                described = True
                 continue
             # "one of the cows has a lump": the cows are what the clause is about
             governed = stem in lexicon.prepositions and not (

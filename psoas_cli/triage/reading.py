@@ -13,6 +13,8 @@ _SENTENCE_BREAK = re.compile(r"([!?;:\[\]{}\"\n\r|]+|\.(?!\d)|(?m:^\s*-+\s))")
 _WORD = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 #: "I'm not... reacting": an ellipsis before a word in lower case is a pause, not an end
 _PAUSE = re.compile(r"(?:\.{2,}|\u2026)(?=\s*[a-z])")
+#: "my dog (dachshund, 9) can't...": an aside in brackets does not end the clause
+_ASIDE = re.compile(r"\([^()\n]{0,80}\)")
 #: A clause ends before these words, and before "and" or a comma when a new statement
 #: follows ("and my legs..."); not between nouns ("pins and needles", "back and chest").
 _CONTRAST = frozenset({"but", "however", "although", "though", "whereas", "except"})
@@ -50,7 +52,8 @@ class Sentence(NamedTuple):
 
 def sentences(query: str) -> list[Sentence]:
     """The query as sentences, each a list of clauses, each a list of words."""
-    pieces = _SENTENCE_BREAK.split(normalise(_PAUSE.sub(" ", query)))
+    query = _ASIDE.sub(lambda aside: aside[0][1:-1].replace(",", " "), _PAUSE.sub(" ", query))
+    pieces = _SENTENCE_BREAK.split(normalise(query))
     result = []
     for index in range(0, len(pieces), 2):
         words = _WORD.findall(pieces[index])
@@ -205,6 +208,10 @@ _PEOPLE = frozenset(
 )
 
 
+#: what follows an age that opens a message: "78 and slipped", "52 m, back pain"
+_AGE_OPENING = frozenset({"and", "m", "f", "male", "female", "yo", "yrs", "years"})
+
+
 def _age(words: list[str], index: int, number: float) -> str | None:
     """'#older' or '#toddler' for a person's age now: "I'm 79", "she's 4", "a 70 year old"."""
     before = words[index - 1] if index else ""
@@ -217,6 +224,7 @@ def _age(words: list[str], index: int, number: float) -> str | None:
         or before in ("aged", "age", "im")
         or (before == "am" and person == "i")
         or (before in ("is", "was") and person in _PEOPLE)  # "she is 4", not "temp is 38"
+        or (index == 0 and number >= 16 and after in _AGE_OPENING)  # "78 and slipped"
     )
     if not is_age:
         return None
@@ -254,22 +262,21 @@ def find_phrases(tokens: list[Token], lexicon: Lexicon) -> list[Item]:
     for which in PASSES:
         index = 0
         while index < len(tokens):
-            best: tuple[tuple[int, int], int, Phrase] | None = None
-            for phrase in lexicon.phrases(which, tokens[index].stem):
-                end = _match(phrase.stems, tokens, index + 1, 1, lexicon, phrase.kind == "concept")
-                if end is None:
-                    continue
-                # the most words of the phrase itself, then the fewest skipped by a '*'
-                rank = (len(phrase.stems) - phrase.stems.count("*"), index - end)
-                if best is None or rank > best[0]:
-                    best = (rank, end, phrase)
+            best = _best_phrase(tokens, index, which, lexicon)
             if best is None:
                 index += 1
                 continue
-            _, end, phrase = best
-            if phrase.kind == "cue" and _concept_inside(tokens, index, end, which, lexicon):
-                index += 1  # "be getting skinnier": the symptom, not "be getting", is read
-                continue
+            end, phrase = best
+            if phrase.kind == "cue":
+                inside = _concept_inside(tokens, index, end, which, lexicon)
+                if inside is not None:
+                    # "be getting skinnier": the symptom is read, and of the cue only
+                    # what ends before it ("no" of "no problem with the toilet")
+                    shorter = _best_phrase(tokens, index, which, lexicon, inside)
+                    if shorter is None:
+                        index += 1
+                        continue
+                    end, phrase = shorter
             words = " ".join(dict.fromkeys(t.word for t in tokens[index:end] if t.word != ","))
             item = Item(phrase.kind, phrase.names, index, end, words)
             if item not in items:  # an idiom is looked for in both passes
@@ -299,10 +306,28 @@ def _inside_a_time(item: Item, items: list[Item], tokens: list[Token]) -> bool:
     )
 
 
+def _best_phrase(
+    tokens: list[Token], index: int, which: int, lexicon: Lexicon, before: int | None = None
+) -> tuple[int, Phrase] | None:
+    """The phrase of this pass that matches at ``index`` (ending by ``before``, if
+    given) with the most words of its own, then the fewest skipped by a '*'; with
+    where it ends."""
+    best: tuple[tuple[int, int], int, Phrase] | None = None
+    for phrase in lexicon.phrases(which, tokens[index].stem):
+        end = _match(phrase.stems, tokens, index + 1, 1, lexicon, phrase.kind == "concept")
+        if end is None or (before is not None and end > before):
+            continue
+        rank = (len(phrase.stems) - phrase.stems.count("*"), index - end)
+        if best is None or rank > best[0]:
+            best = (rank, end, phrase)
+    return None if best is None else best[1:]
+
+
 def _concept_inside(
     tokens: list[Token], start: int, end: int, which: int, lexicon: Lexicon
-) -> bool:
-    """Whether a symptom's phrase begins inside the words start:end and reaches past them."""
+) -> int | None:
+    """Where a symptom's phrase begins inside the words start:end and reaches past
+    them, if one does."""
     for at in range(start + 1, end):
         for phrase in lexicon.phrases(which, tokens[at].stem):
             if phrase.kind != "concept" or not any(
@@ -313,8 +338,8 @@ def _concept_inside(
                 continue  # "if I get a temperature": the cue keeps its "a"
             reach = _match(phrase.stems, tokens, at + 1, 1, lexicon, True)
             if reach is not None and reach > end:
-                return True
-    return False
+                return at
+    return None
 
 
 def _match(

@@ -14,13 +14,16 @@ _CHARACTERS = str.maketrans(
 )  # fmt: skip
 # Contractions, spelt out by one pattern (each pattern compiled costs about 0.2 ms of
 # every call): "can't" and "can not" are "cannot", "won't" is "will not", "she's" is
-# "she is", "I'm" is "I am"; a possessive "'s" and any other apostrophe go.
+# "she is", "I'm" is "I am"; a possessive "'s" and any other apostrophe go; "its"
+# before a word that no noun follows is "it is".
 CONTRACTION = re.compile(
     r"\b(?P<cannot>can'?t|can not)\b|\b(?P<wont>won'?t)\b|\b(?P<aint>ain'?t)\b"
     r"|\b(?P<verb>[a-z]+)n't\b"
     r"|\b(?P<pronoun>it|that|there|what|he|she|who|here|where|this)'s\b"
     r"|'(?P<tail>m|re|ve|ll|d)\b|'s\b|'"
     r"|(?<=\d)(?=[a-z])"
+    r"|\bits(?= (?:been|when|just|really|so|not|getting|gone|very|always|worse|bad|sore|"
+    r"killing|still|only|never|ok|fine|going|because|too|like|my|a|the|all|now)\b)"
 )
 _TAILS = {"m": " am", "re": " are", "ve": " have", "ll": " will", "d": ""}  # 'd: had or would
 
@@ -38,6 +41,8 @@ def spell_out(match: re.Match[str]) -> str:
         return match["pronoun"] + " is"
     if match["tail"]:
         return _TAILS[match["tail"]]
+    if match.group() == "its":
+        return "it is"  # "its been weeks", written without the apostrophe
     return " " if match.group() == "" else ""  # "5kg" is "5 kg"
 
 
