@@ -308,7 +308,8 @@ def _stop_part(child: tuple[int, int]) -> None:
     import signal
 
     pid, reader = child
-    os.close(reader)
+    if reader >= 0:
+        os.close(reader)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
 
@@ -324,8 +325,10 @@ def _join_part(child: tuple[int, int]) -> _Part | None:
             part = pickle.load(pipe)
     except Exception:  # a child that died sends nothing usable
         part = None
-    finally:
-        os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C or SIGTERM while waiting: the child stops now too
+        _stop_part((pid, -1))
+        raise
+    os.waitpid(pid, 0)
     return part if isinstance(part, _Part) else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,42 @@ def test_a_failed_child_is_indexed_in_the_parent(parallel, monkeypatch):
     built = Index.build(entries)
     monkeypatch.setattr(index_module, "PARALLEL_FROM", 10**9)
     assert built.tables == Index.build(entries).tables
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="POSIX signals")
+def test_an_interrupted_wait_for_the_child_stops_it(parallel, monkeypatch):
+    import os
+    import time
+
+    children: list[int] = []
+
+    def slow_child(entries, middle, analyzer):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # sends nothing for two minutes
+            os.close(reader)
+            time.sleep(120)
+            os._exit(0)
+        os.close(writer)
+        children.append(pid)
+        return pid, reader
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index_module, "_fork_part", slow_child)
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    started = time.monotonic()
+    try:
+        signal.alarm(1)  # while the parent waits for the child's half
+        with pytest.raises(KeyboardInterrupt):
+            Index.build(_many_entries(40))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 60  # not the child's two minutes
+    with pytest.raises(ProcessLookupError):  # stopped and reaped, not left running
+        os.kill(children[0], 0)
 
 
 @pytest.mark.parametrize("typed, meant", [("pane", "pain"), ("musle", "muscle")])
