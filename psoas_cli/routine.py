@@ -166,6 +166,18 @@ def select_exercises(
     return tuple(dict.fromkeys(chosen))
 
 
+def _check_times(hold: float, rest: float, ready: float, rounds: int) -> None:
+    """RoutineError unless the times are finite seconds and rounds a whole number."""
+    if not (isinstance(hold, int | float) and math.isfinite(hold) and hold > 0):
+        raise RoutineError(f"hold time must be more than 0 seconds, not {hold!r}")
+    if not (isinstance(rest, int | float) and math.isfinite(rest) and rest >= 0):
+        raise RoutineError(f"rest time must be 0 seconds or more, not {rest!r}")
+    if not (isinstance(ready, int | float) and math.isfinite(ready) and ready >= 0):
+        raise RoutineError(f"time to get ready must be 0 seconds or more, not {ready!r}")
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
+        raise RoutineError(f"rounds must be a whole number, 1 or more, not {rounds!r}")
+
+
 def build_plan(
     exercises: Sequence[Exercise],
     *,
@@ -181,14 +193,7 @@ def build_plan(
     There is no rest after the last hold (nothing follows it) and none at all when
     ``rest`` is 0; no time to get ready when ``ready`` is 0.
     """
-    if not (isinstance(hold, int | float) and math.isfinite(hold) and hold > 0):
-        raise RoutineError(f"hold time must be more than 0 seconds, not {hold!r}")
-    if not (isinstance(rest, int | float) and math.isfinite(rest) and rest >= 0):
-        raise RoutineError(f"rest time must be 0 seconds or more, not {rest!r}")
-    if not (isinstance(ready, int | float) and math.isfinite(ready) and ready >= 0):
-        raise RoutineError(f"time to get ready must be 0 seconds or more, not {ready!r}")
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-        raise RoutineError(f"rounds must be a whole number, 1 or more, not {rounds!r}")
+    _check_times(hold, rest, ready, rounds)
     chosen = select_exercises(exercises, only)
     holds = [
         RoutineStep("hold", exercise, side, round_number, hold)

@@ -466,8 +466,12 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
     if not place:
         return None
     thing = _object_after(clause, mention, lexicon, reach=PLACE_REACH, through_prepositions=True)
-    if thing is not None:
-        return thing
+    return thing if thing is not None else _thing_nearby(clause, mention, lexicon)
+
+
+def _thing_nearby(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | None:
+    """'object' for a thing named near a place concept, 'limb' for an arm or a leg
+    ("a swollen ankle"), in the same part of the clause."""
     for item in clause.items:
         near = min(abs(item.start - mention.item.end), abs(mention.item.start - item.end))
         if item is mention.item or near > PLACE_REACH or _overlaps(item, mention.item):
@@ -484,7 +488,7 @@ def _thing_beside(clause: Clause, mention: Mention, lexicon: Lexicon) -> str | N
         if item.kind == "referent" and _kind_of(item, mention, lexicon) == "object":
             return "object"  # "the seat in my van has a lump": a vehicle is a thing too
         if item.kind == "concept" and any(
-            item.names & lexicon.not_beside.get(name, frozenset()) for name in names
+            item.names & lexicon.not_beside.get(name, frozenset()) for name in mention.item.names
         ):
             return "limb"
     return None
@@ -594,19 +598,25 @@ def apply_time(clauses: list[Clause], lexicon: Lexicon) -> None:
             for mention in clause.mentions:
                 if not kind_is(mention, lexicon, "site"):
                     mention.context = mention.context or "long-standing"
-    for index, clause in enumerate(clauses):
-        # "it has all gone now": what has gone is over, whatever "now" says
-        if clause.cues & {"current", "recent"} and "resolved" not in clause.cues:
-            continue
-        if not clause.cues & {"past", "resolved"}:
-            continue
-        own = [m for m in clause.mentions if negatable(m, lexicon) or m.impaired]
-        # "I had a fever last week, but it has gone": with no symptom of its own, a
-        # clause of history speaks of the clause before it, unless that one goes on now
-        if not own and index and "current" in clauses[index - 1].cues:
-            continue
-        for mention in clause.mentions if own or not index else clauses[index - 1].mentions:
-            mention.context = mention.context or "past"
+    for index in range(len(clauses)):
+        _put_in_history(clauses, index, lexicon)
+
+
+def _put_in_history(clauses: list[Clause], index: int, lexicon: Lexicon) -> None:
+    """Put what a clause of history speaks of in the past: its own symptoms, or with
+    none of its own, those of the clause before ("I had a fever last week, but it has
+    gone"), unless that one goes on now."""
+    clause = clauses[index]
+    # "it has all gone now": what has gone is over, whatever "now" says
+    if clause.cues & {"current", "recent"} and "resolved" not in clause.cues:
+        return
+    if not clause.cues & {"past", "resolved"}:
+        return
+    own = [m for m in clause.mentions if negatable(m, lexicon) or m.impaired]
+    if not own and index and "current" in clauses[index - 1].cues:
+        return
+    for mention in clause.mentions if own or not index else clauses[index - 1].mentions:
+        mention.context = mention.context or "past"
 
 
 def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
@@ -632,21 +642,23 @@ def apply_hypothesis(clauses: list[Clause], sentence: Sentence) -> None:
                 mention.asked = True
     for clause in clauses:
         for item in clause.items:
-            if item.kind != "cue" or not item.names & _GENERAL_CUES:
-                continue
-            if item.names & {"causal", "significance"} and not asking:
-                continue
-            impersonal = item.names <= {"impersonal"}
-            if impersonal and (personal or not asking):
-                continue
-            for mention in clause.mentions:
-                whole = asking and not impersonal
-                if whole or "unreal" in item.names or mention.item.start >= item.start:
-                    mention.context = mention.context or _GENERAL
-                    after = mention.item.start > item.start
-                    mention.asked = "unreal" not in item.names and (
-                        "causal" not in item.names or after
-                    )
+            if item.kind == "cue" and item.names & _GENERAL_CUES:
+                _ask_in_general(clause, item, asking, personal)
+
+
+def _ask_in_general(clause: Clause, cue: Item, asking: bool, personal: bool) -> None:
+    """Put aside what one cue of a question in general reaches in its clause."""
+    if cue.names & {"causal", "significance"} and not asking:
+        return
+    impersonal = cue.names <= {"impersonal"}
+    if impersonal and (personal or not asking):
+        return
+    for mention in clause.mentions:
+        whole = asking and not impersonal
+        if whole or "unreal" in cue.names or mention.item.start >= cue.start:
+            mention.context = mention.context or _GENERAL
+            after = mention.item.start > cue.start
+            mention.asked = "unreal" not in cue.names and ("causal" not in cue.names or after)
 
 
 def _leads_with_hypothesis(clauses: list[Clause]) -> bool:
