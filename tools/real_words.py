@@ -6,6 +6,8 @@ Run it again after changing the concepts of data/triage_lexicon.json:
 
     python tools/real_words.py /usr/share/dict/words [more word lists...]
 
+With --check it writes nothing and fails if the checked-in list is out of date.
+
 Any plain word list, one word per line, will do (Debian's wamerican and wbritish were
 used). The list is checked in; the tool is not run by CI or at install.
 """
@@ -54,12 +56,22 @@ def real_words(word_lists: list[Path]) -> list[str]:
 
 
 def main() -> None:
-    paths = [Path(arg) for arg in sys.argv[1:]]
+    args = sys.argv[1:]
+    check = "--check" in args
+    paths = [Path(arg) for arg in args if arg != "--check"]
     if not paths:
         sys.exit(__doc__)
-    found = real_words(paths)
-    (ROOT / "data" / "real_words.txt").write_text(HEADER + "\n".join(found) + "\n", "utf-8")
-    print(f"{len(found)} words", file=sys.stderr)
+    target = ROOT / "data" / "real_words.txt"
+    text = HEADER + "\n".join(real_words(paths)) + "\n"
+    if check:
+        if target.read_text("utf-8") != text:
+            sys.exit(
+                f"{target} is out of date: run tools/real_words.py {' '.join(map(str, paths))}"
+            )
+        print(f"{target.name} is up to date", file=sys.stderr)
+        return
+    target.write_text(text, "utf-8")
+    print(f"{text.count(chr(10)) - HEADER.count(chr(10))} words", file=sys.stderr)
 
 
 if __name__ == "__main__":
