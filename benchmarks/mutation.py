@@ -1,36 +1,47 @@
 """A mutation test of the matcher, the text analysis and the dataset loader, run by hand.
 
 mutmut (3.x) makes small faults ("mutants") in psoas_cli/matcher.py, analysis.py and
-dataset.py: a ``<`` made ``<=``, a constant changed, a call's argument dropped. A
-mutant is killed when a test of those modules fails with it in place; one that
-survives is a fault the tests would not notice, unless it changes nothing visible (an
-equivalent mutant, listed below with why). The kill rate is measured on a sample of
-the mutants, drawn with a fixed seed, so two runs on the same code test the same ones.
+dataset.py: a ``<`` made ``<=``, a constant changed, an argument dropped. A mutant is
+killed when a test of those modules fails with it in place; one that survives is a
+fault the tests would not notice, unless it changes nothing visible (an equivalent
+mutant, listed below with why). The kill rate is measured on a sample of the mutants
+drawn with a fixed seed, so two runs on the same code test the same mutants.
 
 mutmut is not among the test extras (CI does not run this). Install it by hand into the
 venv psoas is installed in, then run the script from anywhere:
 
     pip install 'mutmut>=3.8,<4'
-    python benchmarks/mutation.py            # about 5 minutes on 2 cores
+    python benchmarks/mutation.py            # 5 to 10 minutes on 2 cores
 
-mutmut reads its settings from ``[tool.mutmut]`` in pyproject.toml (which modules, which
-tests). It works in a copy of the checkout in a temporary folder, so nothing is written
-into the source tree; ``--workdir DIR`` keeps the copy, to look at a mutant afterwards
-(``cd DIR && mutmut show NAME``). Survivors are listed with their diffs. It reports and
-exits 0 after measuring, PASS or FAIL alike (2 if it cannot start).
+mutmut makes the mutants, as ``[tool.mutmut]`` in pyproject.toml says (which modules,
+which tests), in a copy of the checkout in a temporary folder: nothing is written into
+the source tree. ``--workdir DIR`` keeps the copy, to look at a mutant afterwards
+(``cd DIR && mutmut show NAME``).
+
+Each sampled mutant is then tested here, not by ``mutmut run``: by every test of the
+selection, in a new process. mutmut would run only the tests it saw calling the mutated
+function in one recorded run, and there the cached analyzer (``default_analyzer``) is
+built once, by the first test: a fault in building it would be tried against that test
+alone, and a worker forked from mutmut's process would even get the analyzer built
+before the fault. Survivors are listed with their diffs. The script reports and exits 0
+after measuring, PASS or FAIL alike (2 if it cannot start).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parent.parent
 #: What the copy holds: the package, its data, the tests and the settings. The README is
@@ -38,19 +49,19 @@ REPO = Path(__file__).resolve().parent.parent
 COPIED = ("psoas_cli", "data", "tests", "pyproject.toml", "README.md")
 MODULES = ("psoas_cli/analysis.py", "psoas_cli/dataset.py", "psoas_cli/matcher.py")
 SAMPLE, SEED, TARGET = 300, 13, 0.90
-#: One mutant run first, so that mutmut makes every mutant and records which tests call
-#: which function; the sample is then drawn from what it made.
+#: One mutant run by mutmut first, so that it makes every mutant; the sample is then
+#: drawn from what it made.
 PRIMER = "psoas_cli.analysis.x_normalise_word__mutmut_1"
 
-#: Mutants that change nothing a user or a caller can see, with why. Their names hold
-#: for the code they were found in: a mutant listed here that no longer matches the
-#: change described (see ``mutmut show``) is reported as stale.
+#: Mutants that change nothing a user or a caller can see, with why. A name holds for
+#: the code it was found in; one listed here that a test kills is reported as stale.
 EQUIVALENT: dict[str, str] = {}
 
-#: mutmut's exit codes for a mutant (mutmut/stats.py), grouped as this report counts them.
-KILLED = {1: "killed", 3: "killed"}
-TIMEOUT = {24: "timeout", -24: "timeout", 36: "timeout", 152: "timeout", 255: "timeout"}
-SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
+
+class Outcome(NamedTuple):
+    name: str
+    status: str  # killed | timeout | survived | error
+    test: str = ""  # the first test that failed
 
 
 def parse_args() -> argparse.Namespace:
@@ -68,9 +79,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sample", type=int, default=SAMPLE, metavar="N")
     parser.add_argument("--seed", type=int, default=SEED, metavar="N")
     parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 2, metavar="N", help="mutants at once"
+    )
+    parser.add_argument(
         "--workdir",
         metavar="DIR",
-        help="work in this folder (made anew) and keep it, instead of a temporary one",
+        help="work in this folder and keep it, instead of a temporary one (a new folder, "
+        "or one this script made before)",
     )
     parser.add_argument(
         "--no-diffs", action="store_true", help="list surviving mutants without their diffs"
@@ -78,20 +93,15 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def mutmut(python: str, work: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [python, "-m", "mutmut", *args],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 def prepare(work: Path) -> None:
-    if work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True)
+    """A fresh copy of the checkout in ``work``."""
+    for name in (*COPIED, "mutants"):
+        target = work / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    work.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -100,87 +110,136 @@ def prepare(work: Path) -> None:
             shutil.copy2(source, work / name)
 
 
-def exit_codes(work: Path) -> dict[str, int | None]:
-    """Every mutant mutmut made, with the exit code of its test run (None: not run)."""
-    codes: dict[str, int | None] = {}
+def all_mutants(work: Path) -> list[str]:
+    names: list[str] = []
     for module in MODULES:
         meta = work / "mutants" / f"{module}.meta"
-        codes.update(json.loads(meta.read_text("utf-8"))["exit_code_by_key"])
-    return codes
+        names += json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    return sorted(names)
 
 
-def status(code: int | None) -> str:
-    if code is None:
-        return "not run"
-    return KILLED.get(code) or TIMEOUT.get(code) or SURVIVED.get(code) or f"exit {code}"
+def selected_tests(work: Path) -> list[str]:
+    settings = tomllib.loads((work / "pyproject.toml").read_text("utf-8"))
+    return list(settings["tool"]["mutmut"]["pytest_add_cli_args_test_selection"])
 
 
-def fail(message: str, result: subprocess.CompletedProcess[str] | None = None) -> int:
+def pytest(python: str, work: Path, tests: list[str], mutant: str, timeout: float) -> Outcome:
+    """The selected tests with one mutant in place, in the mutated copy, stopping at the
+    first failure."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PSOAS_", "PYTEST_"))}
+    env["MUTANT_UNDER_TEST"] = mutant
+    argv = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    try:
+        done = subprocess.run(
+            [*argv, *tests],
+            cwd=work / "mutants",
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(mutant, "timeout")
+    failed = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    test = failed[0].split()[1] if failed else ""
+    if done.returncode == 0:
+        return Outcome(mutant, "survived")
+    if done.returncode in (1, 3):  # tests failed; an internal error is a failure too
+        return Outcome(mutant, "killed", test)
+    return Outcome(mutant, "error", done.stdout[-300:] + done.stderr[-300:])
+
+
+def fail(message: str, detail: str = "") -> int:
     print(f"error: {message}", file=sys.stderr)
-    if result is not None:
-        print((result.stdout + result.stderr)[-3000:], file=sys.stderr)
+    if detail:
+        print(detail[-3000:], file=sys.stderr)
     return 2
 
 
 def main() -> int:
     args = parse_args()
-    check = subprocess.run(
-        [args.python, "-c", "import importlib.metadata as m; print(m.version('mutmut'))"],
+    python = args.python
+    version = subprocess.run(
+        [python, "-c", "import importlib.metadata as m; print(m.version('mutmut'))"],
         capture_output=True,
         text=True,
     )
-    if check.returncode != 0:
-        return fail(f"no mutmut in {args.python}: pip install 'mutmut>=3.8,<4'")
+    if version.returncode != 0:
+        return fail(f"no mutmut in {python}: pip install 'mutmut>=3.8,<4'")
     with tempfile.TemporaryDirectory(prefix="psoas-mutation-") as tmp:
         work = Path(args.workdir).resolve() if args.workdir else Path(tmp)
+        if work.is_dir() and any(work.iterdir()) and not (work / "mutants").is_dir():
+            return fail(f"{work} holds files this script did not make; give a new folder")
         prepare(work)
-        print(f"# mutation test of {', '.join(MODULES)} (mutmut {check.stdout.strip()})")
+        print(f"# mutation test of {', '.join(MODULES)} (mutmut {version.stdout.strip()})")
         start = time.perf_counter()
-        primed = mutmut(args.python, work, "run", PRIMER)
-        if primed.returncode != 0 or not (work / "mutants" / f"{MODULES[0]}.meta").is_file():
-            return fail("mutmut could not make the mutants", primed)
-        everything = sorted(exit_codes(work))
+        made = subprocess.run(
+            [python, "-m", "mutmut", "run", PRIMER], cwd=work, capture_output=True, text=True
+        )
+        if made.returncode != 0 or not (work / "mutants" / f"{MODULES[0]}.meta").is_file():
+            return fail("mutmut could not make the mutants", made.stdout + made.stderr)
+        everything = all_mutants(work)
         size = min(args.sample, len(everything))
         sample = sorted(random.Random(args.seed).sample(everything, size))
+        tests = selected_tests(work)
         print(f"mutants: {len(everything)}; sample: {size} (seed {args.seed})")
-        ran = mutmut(args.python, work, "run", *sample)
-        if ran.returncode != 0:
-            return fail("mutmut run failed", ran)
+        print(f"tests: {' '.join(tests)}")
+        clean_start = time.perf_counter()
+        clean = pytest(python, work, tests, "", timeout=600)
+        clean_seconds = time.perf_counter() - clean_start
+        if clean.status != "survived":
+            return fail("the tests fail without any mutant", clean.test)
+        # A mutant that makes a loop endless is stopped and counted as killed.
+        timeout = max(60.0, 10 * clean_seconds)
+        with ThreadPoolExecutor(max(args.jobs, 1)) as pool:
+            outcomes = list(pool.map(lambda m: pytest(python, work, tests, m, timeout), sample))
         seconds = time.perf_counter() - start
-        codes = exit_codes(work)
-        return report(args, work, {name: status(codes[name]) for name in sample}, seconds)
+        return report(args, work, outcomes, seconds, clean_seconds)
 
 
-def report(args: argparse.Namespace, work: Path, found: dict[str, str], seconds: float) -> int:
+def report(
+    args: argparse.Namespace,
+    work: Path,
+    outcomes: list[Outcome],
+    seconds: float,
+    clean_seconds: float,
+) -> int:
     counts: dict[str, int] = {}
-    for state in found.values():
-        counts[state] = counts.get(state, 0) + 1
-    equivalent = [name for name in found if name in EQUIVALENT]
-    # An equivalent mutant that a test kills was not equivalent after all.
-    stale = [name for name in equivalent if found[name] in ("killed", "timeout")]
-    survivors = [name for name, state in found.items() if state not in ("killed", "timeout")]
-    blind = [name for name in survivors if name not in EQUIVALENT]
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
-    counted = len(found) - len(equivalent) + len(stale)
-    print(f"time: {seconds / 60:.1f} min")
-    print("outcomes: " + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
-    print(f"kill rate, all sampled mutants: {killed}/{len(found)} = {killed / len(found):.1%}")
+    stale = [o.name for o in outcomes if o.name in EQUIVALENT and o.status != "survived"]
+    equivalent = [o.name for o in outcomes if o.name in EQUIVALENT and o.status == "survived"]
+    blind = [o for o in outcomes if o.status != "killed" and o.status != "timeout"]
+    blind = [o for o in blind if o.name not in EQUIVALENT]
+    counted = len(outcomes) - len(equivalent)
     rate = killed / counted if counted else 0.0
+    print(f"time: {seconds / 60:.1f} min ({clean_seconds:.1f} s for the tests without a mutant)")
+    print("outcomes: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     print(
-        f"kill rate, leaving out {len(equivalent) - len(stale)} equivalent mutants: "
-        f"{killed}/{counted} = {rate:.1%} (target {TARGET:.0%}: "
-        f"{'PASS' if rate >= TARGET else 'FAIL'})"
+        f"kill rate, all sampled mutants: {killed}/{len(outcomes)} = {killed / len(outcomes):.1%}"
+    )
+    print(
+        f"kill rate, leaving out {len(equivalent)} equivalent mutants: {killed}/{counted} = "
+        f"{rate:.1%} (target {TARGET:.0%}: {'PASS' if rate >= TARGET else 'FAIL'})"
     )
     for name in stale:
         print(f"listed as equivalent but killed (remove it from EQUIVALENT): {name}")
     if blind:
         print(f"\n{len(blind)} surviving mutants not known to be equivalent:")
-    for name in blind:
-        print(f"- {name} ({found[name]})")
+    for outcome in blind:
+        print(f"- {outcome.name} ({outcome.status}{': ' + outcome.test if outcome.test else ''})")
         if not args.no_diffs:
-            shown = mutmut(args.python, work, "show", name)
+            shown = subprocess.run(
+                [args.python, "-m", "mutmut", "show", outcome.name],
+                cwd=work,
+                capture_output=True,
+                text=True,
+            )
             diff = shown.stdout.strip().splitlines()[1:]
-            print("\n".join(f"    {line}" for line in diff if line.startswith(("+", "-", "@"))))
+            changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+            print("\n".join(f"    {line}" for line in changed))
     return 0
 
 
