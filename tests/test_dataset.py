@@ -178,12 +178,16 @@ def test_slugify(question: str, slug: str):
     assert slugify(question) == slug
 
 
-@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
-def test_deeply_nested_json_is_a_clear_error(tmp_path: Path, suffix: str):
+@pytest.mark.parametrize(
+    "suffix, message",
+    [(".json", "the JSON is nested too deeply"), (".jsonl", "line 1: nested too deeply")],
+)
+def test_deeply_nested_json_is_a_clear_error(tmp_path: Path, suffix: str, message: str):
     path = tmp_path / f"deep{suffix}"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(DatasetError, match="nested too deeply|invalid JSON|expected"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert str(caught.value) == f"{path}: {message}"
 
 
 def test_windows_line_ends_inside_csv_cells_become_plain(tmp_path: Path):
