@@ -55,7 +55,50 @@ PRIMER = "psoas_cli.analysis.x_normalise_word__mutmut_1"
 
 #: Mutants that change nothing a user or a caller can see, with why. A name holds for
 #: the code it was found in; one listed here that a test kills is reported as stale.
-EQUIVALENT: dict[str, str] = {}
+EQUIVALENT: dict[str, str] = {
+    "psoas_cli.analysis.xǁAnalyzerǁ__init____mutmut_5": (
+        'lexicon.get("keep", None): _strings() gives [] for None as for ()'
+    ),
+    "psoas_cli.analysis.xǁAnalyzerǁ__init____mutmut_122": (
+        'lexicon.get("elsewhere", None): _strings() gives [] for None as for ()'
+    ),
+    "psoas_cli.analysis.x__without_derivation__mutmut_5": (
+        "-ness off words of 6 letters as well as 7: no English word of six letters ends in "
+        "-ness (none in the FAQ, the lexicon or data/real_words.txt)"
+    ),
+    "psoas_cli.dataset.x__entries_from_records__mutmut_73": (
+        "first_use[made-up id] = None: after the duplicate check only its keys are read"
+    ),
+    "psoas_cli.dataset.x_read_bytes__mutmut_7": (
+        "reads MAX_FILE_BYTES + 2: any file longer than the bound is refused the same way"
+    ),
+    "psoas_cli.dataset.x_slugify__mutmut_14": '"ASCII" names the same codec as "ascii"',
+    "psoas_cli.matcher.x__pairs_of__mutmut_12": "zip(strict=None): None is false, as False",
+    "psoas_cli.matcher.x__question_sentence__mutmut_11": (
+        "best rank starts at (0, 0, 1): a sentence is ranked only when it asks, so its "
+        "rank starts with 1 and passes (0, 0, 0) and (0, 0, 1) alike"
+    ),
+    "psoas_cli.matcher.x__vowel_variants__mutmut_4": (
+        "range(len(word) + 2): the extra place adds the same words as the last one"
+    ),
+    "psoas_cli.matcher.x__vowel_variants__mutmut_22": (
+        "a dropped vowel drops two letters: phrases exist only for the bundled FAQ and "
+        "lexicon, and there no query of a 3-5 letter word one vowel from a word of the FAQ "
+        "or lexicon, beside a word of a known phrase, is mended differently (all 7,344 "
+        "such words tried against all 268 neighbours)"
+    ),
+    "psoas_cli.matcher.x_find_matches__mutmut_109": (
+        "the closest matches get index=None: _to_match reads the index only for "
+        "highlighting, which closest matches never ask for"
+    ),
+    "psoas_cli.matcher.x_read_query__mutmut_32": (
+        "a mend at token.end counts as inside the token: mends start where a word starts, "
+        "and a word always starts past the end of the token before it"
+    ),
+    "psoas_cli.matcher.x_sound_key__mutmut_26": (
+        'vowels "XXaeiouyXX": sound_key is given normalised, lower-case words, with no "X"'
+    ),
+}
 
 
 class Outcome(NamedTuple):
