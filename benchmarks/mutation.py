@@ -95,6 +95,38 @@ EQUIVALENT: dict[str, str] = {
         "a mend at token.end counts as inside the token: mends start where a word starts, "
         "and a word always starts past the end of the token before it"
     ),
+    "psoas_cli.analysis.x__short_cvc__mutmut_14": (
+        'not a vowel nor "WXY": stems are lower case, so this adds no exception'
+    ),
+    "psoas_cli.analysis.x__verb_stem__mutmut_26": (
+        "base[-2] not in 'lsz' instead of base[-1]: checked only once the two are equal"
+    ),
+    "psoas_cli.analysis.xǁAnalyzerǁ__init____mutmut_51": (
+        'lexicon.get("filler_phrases"): _strings() gives [] for None as for ()'
+    ),
+    "psoas_cli.analysis.xǁAnalyzerǁ__init____mutmut_100": (
+        'lexicon.get("subject", None): _strings() gives [] for None as for ()'
+    ),
+    "psoas_cli.analysis.xǁAnalyzerǁ_canonical__mutmut_25": (
+        'options = "" instead of None: only its truth is read, and both are false'
+    ),
+    "psoas_cli.dataset.x__detect_format__mutmut_31": (
+        'returns "JSON" for "json": parse_text reads any format but csv and jsonl as JSON'
+    ),
+    "psoas_cli.dataset.x__entries_from_records__mutmut_92": (
+        "topics None also go through _text_list, which gives () for None"
+    ),
+    "psoas_cli.dataset.x_decode__mutmut_7": 'raw.count(b"\\n", None, end): None starts at 0',
+    "psoas_cli.matcher.x__question_sentence__mutmut_9": (
+        "best rank starts at (1, 0, 0): a sentence is ranked only when it asks, so its "
+        "rank is (1, subject >= 0, known >= 1) and passes it"
+    ),
+    "psoas_cli.matcher.x__rank_related__mutmut_25": (
+        "the search for related entries highlights: spans that nothing reads"
+    ),
+    "psoas_cli.matcher.x__score__mutmut_13": (
+        "max(..., default=None) or 1.0: with no candidate, None or 1.0 is 1.0 as before"
+    ),
     "psoas_cli.matcher.x_sound_key__mutmut_26": (
         'vowels "XXaeiouyXX": sound_key is given normalised, lower-case words, with no "X"'
     ),

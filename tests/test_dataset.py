@@ -41,6 +41,7 @@ def test_bundled_entries_are_the_source_page_word_for_word(bundled):
 
 
 def test_bundled_entries_have_readable_unique_ids_and_topics(bundled):
+    assert repr(bundled) == "Dataset(12 entries from bundled)"
     ids = [e.id for e in bundled.entries]
     assert len(set(ids)) == len(ids)
     for entry in bundled.entries:
@@ -152,8 +153,11 @@ def test_broken_files_give_a_clear_error_naming_the_file(
 def test_non_utf8_file_names_the_line(tmp_path: Path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("question,answer\nQ?,A\nCaf\u00e9?,B\n".encode("latin-1"))
-    with pytest.raises(DatasetError, match=r"line 3: not UTF-8"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert (
+        str(caught.value) == f"{path}: line 3: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    )
 
 
 def test_a_directory_is_not_a_dataset(tmp_path: Path):
@@ -177,6 +181,7 @@ EDITED_DATA = {
     "duplicate-id": ("exercises.json", [EXERCISE, EXERCISE]),
     "unknown-source": ("exercises.json", [{**EXERCISE, "source_id": "nope"}]),
     "sides": ("exercises.json", [{**EXERCISE, "sides": ["left", "right"]}]),
+    "faq-not-json": ("faq.json", "oops"),
 }
 
 _LOAD_EACH = """
@@ -189,7 +194,8 @@ originals = {name: (data / name).read_text("utf-8") for name in ("faq.json", "ex
 for case, (name, records) in cases.items():
     for original, text in originals.items():
         (data / original).write_text(text, "utf-8")
-    (data / name).write_text(json.dumps(records), "utf-8")
+    text = records if isinstance(records, str) else json.dumps(records)
+    (data / name).write_text(text, "utf-8")
     try:
         outcome = [list(x.sides) for x in load_bundled().exercises]
     except DatasetError as error:
@@ -237,6 +243,7 @@ def bundled_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, obje
         ("duplicate-id", "data/exercises.json: entry 2: duplicate id 'x'"),
         ("unknown-source", "data/exercises.json: entry 1: unknown source_id 'nope'"),
         ("sides", [["left", "right"]]),
+        ("faq-not-json", "data/faq.json: line 1 column 1: invalid JSON (Expecting value)"),
     ],
 )
 def test_edited_bundled_data_is_checked_entry_by_entry(bundled_outcomes, case: str, outcome):
@@ -300,8 +307,9 @@ def test_ids_may_be_text_or_whole_numbers(tmp_path: Path, given, expected: str):
 def test_other_ids_are_refused(tmp_path: Path, given):
     path = tmp_path / "faq.json"
     path.write_text(json.dumps([{"id": given, "question": "Q?", "answer": "A"}]), "utf-8")
-    with pytest.raises(DatasetError, match="'id' must be text or a whole number"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert str(caught.value) == f"{path}: entry 1: 'id' must be text or a whole number"
 
 
 def test_json_lines_of_which_none_is_valid_json_are_an_error(tmp_path: Path):
@@ -413,9 +421,10 @@ def test_lazy_entries_are_made_once_when_first_asked_for():
     assert lazy[0].id == "e0" and lazy[-1].id == "e2" and lazy[0] is lazy[0]
     assert made == [0, 2]
     assert [e.id for e in lazy[1:]] == ["e1", "e2"] and [e.id for e in lazy] == ["e0", "e1", "e2"]
-    for outside in (3, -4):
-        with pytest.raises(IndexError):
-            lazy[outside]
+    with pytest.raises(IndexError, match="^3$"):
+        lazy[3]
+    with pytest.raises(IndexError):
+        lazy[-4]
     dataset = Dataset(lazy, source="store", numbers={"e0": 0, "e1": 1, "e2": 2})
     assert dataset.get("E1") == Entry("e1", "Q1?", "A") and dataset.ids == ["e0", "e1", "e2"]
 

@@ -20,6 +20,7 @@ from psoas_cli.matcher import (
     find_matches,
     known_phrases,
     mend_words,
+    rank_all_related,
     related_entries,
     related_for_matches,
     similar_ids,
@@ -377,6 +378,16 @@ def test_see_also_weighs_shared_topics_and_shared_words_alike():
         ("How do I remove my account?", "delete account"),
         ("How do I change my password?", "edit password"),
         ("Can I buy a gift card?", "purchase gift card"),
+        pytest.param(
+            "How do I turn off the alarm?",
+            "switch off the alarm",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the lexicon's related terms of several words (turn off ~ switch "
+                "off, get rid of ~ delete, back up ~ save) are one term each, but a user's "
+                "FAQ is analysed without phrases, so no query or entry ever has that term",
+            ),
+        ),
     ],
 )
 def test_a_users_faq_knows_everyday_synonyms(question: str, query: str):
@@ -513,3 +524,69 @@ def test_see_also_searches_with_the_rarest_words_of_a_long_question():
 def test_a_mistyped_id_is_met_with_the_ids_that_look_like_it(bundled, typed, found):
     ids = similar_ids(typed, bundled.ids)
     assert ids[:1] == ([found] if found else []) and len(ids) <= 3
+
+
+def test_a_word_no_entry_knows_is_said_to_be_unknown_under_every_answer(bundled, index):
+    match = ask("psoes massage", bundled, index, min_score=0).matches[0]
+    evidence = {e.query_word: (e.via, e.entry_term) for e in match.evidence}
+    assert evidence == {"psoes": ("typo", "psoas"), "massage": ("unknown", None)}
+
+
+def test_in_a_story_a_question_mark_alone_marks_the_question(bundled, index):
+    story = (
+        "I have been sitting at a desk all day long for many years now at work. "
+        "My psoas hurts after sitting all day? I also like to run in the park at weekends."
+    )
+    assert ask(story, bundled, index).focus == "My psoas hurts after sitting all day?"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the threshold is compared with the unrounded confidence: an answer shown (and "
+    "given in --json) as 95.3 is declined by --min-score 95.3, its confidence being 95.26",
+)
+def test_an_answer_is_kept_by_a_threshold_equal_to_its_score(bundled, index):
+    top = ask("psoas stretch", bundled, index).matches[0]
+    kept = ask("psoas stretch", bundled, index, min_score=top.score).matches
+    assert kept and kept[0].entry == top.entry
+
+
+def test_a_users_faq_mends_a_typo_that_changes_the_first_letter():
+    # on the bundled FAQ a short word whose first letter would change is left alone
+    # unless its neighbours make a known phrase; a user's FAQ has no such phrases
+    dataset, index = _faq("Can I hire a cart?", "Who would dare?", "Where is the shop?")
+    assert known_phrases(dataset, index) == frozenset()
+    top = find_matches("kart", dataset, index).matches[0]
+    assert top.entry.question == "Can I hire a cart?" and top.evidence[0].via == "typo"
+
+
+def test_see_also_in_a_faq_without_topics_takes_words_alone():
+    entries = (
+        Entry("a", "How do I oil a bike chain?", "Use chain oil."),
+        Entry("b", "How do I clean a bike chain?", "With a degreaser."),
+        Entry("c", "How do I fix a flat bike tyre?", "Patch the tube."),
+        Entry("d", "How do I bake bread?", "Flour, water, yeast."),
+    )
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    # "bike" alone (c) is too little
+    assert [e.id for e in related_entries(entries[0], dataset, index, limit=5)] == ["b"]
+
+
+def test_every_entrys_see_also_can_be_worked_out_at_once():
+    entries = _bikes()
+    dataset = Dataset(entries)
+    ahead, lazily = (Index.build(entries, general_analyzer()) for _ in range(2))
+    rank_all_related(dataset, ahead)
+    assert set(ahead.related) == {e.id for e in entries}
+    for entry in entries:
+        expected = related_entries(entry, dataset, lazily, limit=6)
+        assert related_entries(entry, dataset, ahead, limit=6) == expected
+
+
+def test_a_word_the_entries_use_is_meant_as_typed_whatever_its_neighbours(bundled, index):
+    # "spin", one vowel away, makes a known phrase with "running"; "spine" is a word of
+    # the FAQ's own entries, so it stays
+    words, mends = mend_words(
+        "pain in my spine after running", index, known_phrases(bundled, index)
+    )
+    assert "spine" in [w for w, _, _ in words] and mends == {}
