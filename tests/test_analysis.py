@@ -34,6 +34,7 @@ def test_normalise_word(word: str, expected: str):
         ("tight", "tightness"),
         ("spasm", "spasms"),
         ("body", "bodies"),
+        ("engage", "engages", "engaged", "engaging"),  # five letters before the e: it goes
     ],
 )
 def test_inflections_share_a_stem(words: tuple[str, ...]):
@@ -104,6 +105,9 @@ def test_indexing_and_queries_split_words_alike(text: str):
     "word, stem",
     [
         ("bus", "bus"),  # three letters or fewer are left alone
+        ("gas", "gas"),
+        ("1990s", "1990s"),  # so are words with digits
+        ("covid19", "covid19"),
         ("ties", "tie"),  # -ies needs five letters to become -y
         ("flies", "fly"),
         ("sing", "sing"),  # -ing needs a base of three letters with a vowel
@@ -129,3 +133,15 @@ def test_the_stemmer_respects_its_length_boundaries(word: str, stem: str):
 )
 def test_text_keys_ignore_case_spacing_and_joiners(a: str, b: str):
     assert text_key(a) == text_key(b)
+
+
+def test_tokens_keep_stop_words_when_asked():
+    analyzer = default_analyzer()
+    assert [t.surface for t in analyzer.tokens("what is the psoas")] == ["psoas"]
+    kept = analyzer.tokens("what is the psoas", keep_stopwords=True)
+    assert [(t.surface, t.start) for t in kept] == [
+        ("what", 0),
+        ("is", 5),
+        ("the", 8),
+        ("psoas", 12),
+    ]

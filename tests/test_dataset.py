@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from psoas_cli.dataset import DatasetError, load_bundled, load_file, slugify
+from psoas_cli.dataset import (
+    Dataset,
+    DatasetError,
+    Entry,
+    LazyEntries,
+    load_file,
+    slugify,
+)
 
 SOURCE_PAGE = Path(__file__).parent / "fixtures" / "source_page.txt"
 
@@ -34,6 +41,7 @@ def test_bundled_entries_are_the_source_page_word_for_word(bundled):
 
 
 def test_bundled_entries_have_readable_unique_ids_and_topics(bundled):
+    assert repr(bundled) == "Dataset(12 entries from bundled)"
     ids = [e.id for e in bundled.entries]
     assert len(set(ids)) == len(ids)
     for entry in bundled.entries:
@@ -145,8 +153,11 @@ def test_broken_files_give_a_clear_error_naming_the_file(
 def test_non_utf8_file_names_the_line(tmp_path: Path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("question,answer\nQ?,A\nCaf\u00e9?,B\n".encode("latin-1"))
-    with pytest.raises(DatasetError, match=r"line 3: not UTF-8"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert (
+        str(caught.value) == f"{path}: line 3: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+    )
 
 
 def test_a_directory_is_not_a_dataset(tmp_path: Path):
@@ -154,16 +165,89 @@ def test_a_directory_is_not_a_dataset(tmp_path: Path):
         load_file(tmp_path)
 
 
-def test_bundled_schema_errors_name_the_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import psoas_cli.dataset as dataset_module
+#: Edited copies of the bundled data files, each loaded by ``load_bundled`` in a copy of
+#: the package (see ``bundled_outcomes``): what it gives, or the error it raises.
+EXERCISE = {"id": "x", "name": "X", "steps": ["Lie down."], "source_id": "release-iliopsoas"}
+EDITED_DATA = {
+    "faq-without-id": (
+        "faq.json",
+        [{"id": "a", "question": "Q", "answer": "A"}, {"question": "R", "answer": "B"}],
+    ),
+    "not-an-object": ("exercises.json", ["Lie down."]),
+    "no-steps": ("exercises.json", [{k: v for k, v in EXERCISE.items() if k != "steps"}]),
+    "empty-steps": ("exercises.json", [{**EXERCISE, "steps": []}]),
+    "steps-as-text": ("exercises.json", [{**EXERCISE, "steps": "Lie down."}]),
+    "blank-step": ("exercises.json", [{**EXERCISE, "steps": ["Lie down.", " "]}]),
+    "duplicate-id": ("exercises.json", [EXERCISE, EXERCISE]),
+    "unknown-source": ("exercises.json", [{**EXERCISE, "source_id": "nope"}]),
+    "sides": ("exercises.json", [{**EXERCISE, "sides": ["left", "right"]}]),
+    "faq-not-json": ("faq.json", "oops"),
+}
 
-    faq = tmp_path / "faq.json"
-    faq.write_text(
-        '[{"id": "a", "question": "Q", "answer": "A"}, {"question": "R", "answer": "B"}]'
+_LOAD_EACH = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from psoas_cli.dataset import DatasetError, load_bundled
+data, cases = Path(sys.argv[1]) / "data", json.loads(sys.argv[2])
+originals = {name: (data / name).read_text("utf-8") for name in ("faq.json", "exercises.json")}
+for case, (name, records) in cases.items():
+    for original, text in originals.items():
+        (data / original).write_text(text, "utf-8")
+    text = records if isinstance(records, str) else json.dumps(records)
+    (data / name).write_text(text, "utf-8")
+    try:
+        outcome = [list(x.sides) for x in load_bundled().exercises]
+    except DatasetError as error:
+        outcome = str(error).replace(str(data), "data")
+    print(json.dumps([case, outcome]))
+"""
+
+
+@pytest.fixture(scope="module")
+def bundled_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Each of EDITED_DATA loaded as the bundled data, as in a checkout whose data/ was
+    edited: a copy of the package next to a pyproject.toml and its own data/ folder."""
+    import shutil
+    import subprocess
+    import sys
+
+    import psoas_cli
+    from psoas_cli.resources import data_file
+
+    root = tmp_path_factory.mktemp("checkout")
+    package = Path(psoas_cli.__file__).parent
+    shutil.copytree(package, root / "psoas_cli", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "pyproject.toml").write_text("", "utf-8")
+    (root / "data").mkdir()
+    for name in ("faq.json", "exercises.json"):
+        shutil.copy(data_file(name), root / "data" / name)
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_EACH, str(root), json.dumps(EDITED_DATA)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    monkeypatch.setattr(dataset_module, "data_file", lambda name: tmp_path / name)
-    with pytest.raises(DatasetError, match=r"faq.json: entry 2: missing 'id'"):
-        load_bundled()
+    return dict(json.loads(line) for line in done.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    "case, outcome",
+    [
+        ("faq-without-id", "data/faq.json: entry 2: missing 'id'"),
+        ("not-an-object", "data/exercises.json: entry 1: expected an object"),
+        ("no-steps", "data/exercises.json: entry 1: missing 'steps'"),
+        ("empty-steps", "data/exercises.json: entry 1: 'steps' must be a non-empty list of text"),
+        ("steps-as-text", "data/exercises.json: entry 1: 'steps' must be a non-empty list of text"),
+        ("blank-step", "data/exercises.json: entry 1: 'steps' must be a non-empty list of text"),
+        ("duplicate-id", "data/exercises.json: entry 2: duplicate id 'x'"),
+        ("unknown-source", "data/exercises.json: entry 1: unknown source_id 'nope'"),
+        ("sides", [["left", "right"]]),
+        ("faq-not-json", "data/faq.json: line 1 column 1: invalid JSON (Expecting value)"),
+    ],
+)
+def test_edited_bundled_data_is_checked_entry_by_entry(bundled_outcomes, case: str, outcome):
+    assert bundled_outcomes[case] == outcome
 
 
 @pytest.mark.parametrize(
@@ -178,12 +262,16 @@ def test_slugify(question: str, slug: str):
     assert slugify(question) == slug
 
 
-@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
-def test_deeply_nested_json_is_a_clear_error(tmp_path: Path, suffix: str):
+@pytest.mark.parametrize(
+    "suffix, message",
+    [(".json", "the JSON is nested too deeply"), (".jsonl", "line 1: nested too deeply")],
+)
+def test_deeply_nested_json_is_a_clear_error(tmp_path: Path, suffix: str, message: str):
     path = tmp_path / f"deep{suffix}"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    with pytest.raises(DatasetError, match="nested too deeply|invalid JSON|expected"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert str(caught.value) == f"{path}: {message}"
 
 
 def test_windows_line_ends_inside_csv_cells_become_plain(tmp_path: Path):
@@ -219,8 +307,9 @@ def test_ids_may_be_text_or_whole_numbers(tmp_path: Path, given, expected: str):
 def test_other_ids_are_refused(tmp_path: Path, given):
     path = tmp_path / "faq.json"
     path.write_text(json.dumps([{"id": given, "question": "Q?", "answer": "A"}]), "utf-8")
-    with pytest.raises(DatasetError, match="'id' must be text or a whole number"):
+    with pytest.raises(DatasetError) as caught:
         load_file(path)
+    assert str(caught.value) == f"{path}: entry 1: 'id' must be text or a whole number"
 
 
 def test_json_lines_of_which_none_is_valid_json_are_an_error(tmp_path: Path):
@@ -260,3 +349,87 @@ def test_a_surrogate_pair_in_json_stays_one_character(tmp_path: Path):
     path = tmp_path / "faq.json"
     path.write_text('[{"question": "Smile?", "answer": "\\ud83d\\ude00"}]', encoding="utf-8")
     assert load_file(path).entries[0].answer == "\U0001f600"
+
+
+def test_a_file_that_cannot_be_opened_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import socket
+
+    monkeypatch.chdir(tmp_path)  # a short, relative socket path
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("faq.sock")
+        path = tmp_path / "faq.sock"
+        with pytest.raises(OSError) as opening:
+            path.open("rb")
+        with pytest.raises(DatasetError) as caught:
+            load_file(path)
+    assert str(caught.value) == f"{path}: cannot read: {opening.value.strerror}"
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"answer": "A"}, "entry 1: missing 'question'"),
+        ({"question": "Q?", "answer": ["A"]}, "entry 1: 'answer' must be text"),
+        (
+            {"question": "Q?", "answer": "A", "phrasings": 5},
+            "entry 1: 'phrasings' must be a list of text",
+        ),
+        (
+            {"question": "Q?", "answer": "A", "topics": ["t", 5]},
+            "entry 1: 'topics' must be a list of text",
+        ),
+    ],
+)
+def test_a_wrong_field_is_named(tmp_path: Path, record: dict, message: str):
+    path = tmp_path / "faq.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    with pytest.raises(DatasetError) as caught:
+        load_file(path)
+    assert str(caught.value) == f"{path}: {message}"
+
+
+def test_topics_and_phrasings_may_be_one_text(tmp_path: Path):
+    path = tmp_path / "faq.json"
+    rows = [{"question": "Q?", "answer": "A", "topics": "kitchen", "phrasings": [" P? ", " "]}]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    entry = load_file(path).entries[0]
+    assert (entry.topics, entry.phrasings) == (("kitchen",), ("P?",))
+
+
+def test_an_id_is_found_ignoring_case_when_only_one_matches():
+    entries = (
+        Entry("Back-Pain", "Q1?", "A"),
+        Entry("back-pain", "Q2?", "A"),
+        Entry("Hip", "Q3?", "A"),
+    )
+    dataset = Dataset(entries)
+    assert dataset.get("Back-Pain") is entries[0] and dataset.get("back-pain") is entries[1]
+    assert dataset.get("HIP") is entries[2]
+    assert dataset.get("BACK-PAIN") is None  # two ids match it ignoring case
+    assert dataset.get("knee") is None
+
+
+def test_lazy_entries_are_made_once_when_first_asked_for():
+    made: list[int] = []
+
+    def make(number: int) -> Entry:
+        made.append(number)
+        return Entry(f"e{number}", f"Q{number}?", "A")
+
+    lazy = LazyEntries(3, make)
+    assert len(lazy) == 3 and made == []
+    assert lazy[0].id == "e0" and lazy[-1].id == "e2" and lazy[0] is lazy[0]
+    assert made == [0, 2]
+    assert [e.id for e in lazy[1:]] == ["e1", "e2"] and [e.id for e in lazy] == ["e0", "e1", "e2"]
+    with pytest.raises(IndexError, match="^3$"):
+        lazy[3]
+    with pytest.raises(IndexError):
+        lazy[-4]
+    dataset = Dataset(lazy, source="store", numbers={"e0": 0, "e1": 1, "e2": 2})
+    assert dataset.get("E1") == Entry("e1", "Q1?", "A") and dataset.ids == ["e0", "e1", "e2"]
+
+
+def test_going_through_lazy_entries_reads_them_in_one_go():
+    entries = [Entry("a", "Q?", "A"), Entry("b", "R?", "B")]
+    lazy = LazyEntries(2, lambda number: pytest.fail("made one by one"), lambda: iter(entries))
+    assert list(lazy) == entries

@@ -11,7 +11,21 @@ import pytest
 import psoas_cli.index as index_module
 from psoas_cli.analysis import general_analyzer
 from psoas_cli.dataset import Dataset, Entry, load_file
-from psoas_cli.matcher import DEFAULT_MIN_SCORE, Index, analyse_query, find_matches, mend_words
+from psoas_cli.matcher import (
+    DEFAULT_MIN_SCORE,
+    REAL_WORD_TRUST,
+    Index,
+    SearchResult,
+    analyse_query,
+    calibrated,
+    find_matches,
+    known_phrases,
+    mend_words,
+    rank_all_related,
+    related_entries,
+    related_for_matches,
+    similar_ids,
+)
 
 LABELLED = Path(__file__).parent / "data" / "queries.jsonl"
 #: The share of labelled queries that must be answered right (or declined when they
@@ -401,6 +415,16 @@ def test_see_also_weighs_shared_topics_and_shared_words_alike():
         ("How do I remove my account?", "delete account"),
         ("How do I change my password?", "edit password"),
         ("Can I buy a gift card?", "purchase gift card"),
+        pytest.param(
+            "How do I turn off the alarm?",
+            "switch off the alarm",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the lexicon's related terms of several words (turn off ~ switch "
+                "off, get rid of ~ delete, back up ~ save) are one term each, but a user's "
+                "FAQ is analysed without phrases, so no query or entry ever has that term",
+            ),
+        ),
     ],
 )
 def test_a_users_faq_knows_everyday_synonyms(question: str, query: str):
@@ -408,3 +432,198 @@ def test_a_users_faq_knows_everyday_synonyms(question: str, query: str):
     top = find_matches(query, dataset, index).matches[0]
     assert top.entry.question == question
     assert "related" in {e.via for e in top.evidence}
+
+
+def test_of_equally_likely_corrections_the_first_in_alphabetical_order_wins():
+    # "hake" is one letter from "bake" and from "cake", each in one entry, and shares
+    # the first letter of neither: the choice must not hang on the order of the entries
+    questions = ("Is a cake hard to make?", "How do I bake bread?")
+    for ordered in (questions, questions[::-1]):
+        words, mends = mend_words("hake", _faq(*ordered)[1])
+        assert words == [("bake", 0, 4)] and mends == {0: ("typo", 0.75, "hake")}
+
+
+@pytest.mark.parametrize(
+    "query, typed, meant",
+    [("a slipped desk", "desk", "disk"), ("pain in my upper buck", "buck", "back")],
+)
+def test_a_real_word_is_mended_by_a_phrase_only_the_lexicon_uses(
+    bundled, index, query: str, typed: str, meant: str
+):
+    # "slipped disk" and "upper back" are phrases of the lexicon, not of the questions
+    words, mends = mend_words(query, index, known_phrases(bundled, index))
+    at = query.index(typed)
+    assert (meant, at, at + len(typed)) in words
+    assert mends == {at: ("typo", REAL_WORD_TRUST, typed)}
+
+
+def test_a_query_of_stop_words_only_has_no_answer_and_nothing_closest(bundled, index):
+    result = ask("what is the", bundled, index)
+    assert result == SearchResult("what is the", (), (), False, DEFAULT_MIN_SCORE, "", "")
+
+
+def test_an_entry_whose_question_is_all_stop_words_is_found_by_its_answer():
+    entries = (
+        Entry("reset", "How do I?", "Press the reset button to clear the screen."),
+        Entry("shelf", "Where is it?", "On the shelf."),
+    )
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    top = find_matches("reset button", dataset, index).matches[0]
+    assert top.entry.id == "reset" and {e.field for e in top.evidence} == {"answer"}
+
+
+@pytest.mark.parametrize(
+    "query, reason",
+    [
+        (
+            "my muscles feel sore all the time",
+            "it does not say where: be more specific, and name the part of the body (the "
+            "psoas, the hip flexors, the hips, the lower or middle back)",
+        ),
+        (
+            "bursitis in my shoulder",
+            "it is about the shoulder, and this FAQ covers only the psoas, the hip flexors, "
+            "the hips and the back",
+        ),
+    ],
+)
+def test_a_query_off_the_faqs_subject_is_declined_saying_why(bundled, index, query, reason):
+    assert ask(query, bundled, index).reason == reason
+
+
+def test_in_a_story_of_two_equal_questions_the_last_is_read(bundled, index):
+    story = "I have been sitting at a desk all day long for many years now at work. "
+    first, second = "Why does my psoas hurt?", "Why is my psoas tight?"
+    assert ask(story + first + " " + second, bundled, index).focus == second
+    assert ask(story + second + " " + first, bundled, index).focus == first
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [(0.0, 0.0), (5.0, 1.5), (35.0, 35.0), (50.0, 62.0), (80.0, 80.0), (100.0, 100.0)],
+)
+def test_the_calibration_keeps_the_threshold_and_maps_the_rest(raw: float, shown: float):
+    assert calibrated(raw) == pytest.approx(shown)
+
+
+def test_a_calibrated_score_never_passes_100():
+    assert calibrated(100.5) == 100.0
+
+
+def _bikes() -> tuple[Entry, ...]:
+    return (
+        Entry("a", "How do I oil a bike chain?", "Use chain oil.", ("bike", "care")),
+        Entry("b", "Which oil suits a bike chain best?", "A light oil."),
+        Entry("c", "How do I fix a flat tyre?", "Patch the tube.", ("bike", "tyres")),
+        Entry("d", "How do I bake bread?", "Flour.", ("kitchen",)),
+        Entry("e", "Where do I keep it in winter?", "Indoors.", ("bike", "care")),
+        Entry("f", "Is a steel frame heavy?", "Somewhat.", ("bike",)),
+    )
+
+
+def test_see_also_weighs_the_share_of_topics_against_a_weak_word_match():
+    entries = _bikes()
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    related = [e.id for e in related_entries(entries[0], dataset, index, limit=5)]
+    # every topic shared, few words (e); many words, no topic (b); half the topics (f);
+    # a third of them (c); none of either (d): never
+    assert related == ["e", "b", "f", "c"]
+
+
+def test_see_also_under_answers_offers_at_most_two_each_never_one_shown():
+    entries = _bikes()
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    shown = find_matches("oil a bike chain", dataset, index, limit=2).matches
+    assert [m.entry.id for m in shown] == ["a", "b"]
+    related = related_for_matches(shown, dataset, index)
+    assert [e.id for e in related["a"]] == ["e", "f"]
+    assert all(e.id not in {"a", "b", "e", "f"} for e in related["b"])
+
+
+def test_see_also_searches_with_the_rarest_words_of_a_long_question():
+    # "zipper" is the only word of the first question that the other questions lack
+    entries = tuple(
+        Entry(name, f"What is a quick, easy and cheap way to fix a {thing}?", "Like so.")
+        for name, thing in (("zip", "zipper"), ("door", "door"), ("chair", "chair"))
+    ) + (Entry("mend", "Can a zipper be mended?", "Yes."),)
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    assert "mend" in [e.id for e in related_entries(entries[0], dataset, index, limit=5)]
+
+
+@pytest.mark.parametrize(
+    "typed, found",
+    [
+        ("psoas-bak-pain", "psoas-back-pain"),
+        ("RELEASE-ILIOPSOAS", "release-iliopsoas"),
+        ("zzzz", None),
+    ],
+)
+def test_a_mistyped_id_is_met_with_the_ids_that_look_like_it(bundled, typed, found):
+    ids = similar_ids(typed, bundled.ids)
+    assert ids[:1] == ([found] if found else []) and len(ids) <= 3
+
+
+def test_a_word_no_entry_knows_is_said_to_be_unknown_under_every_answer(bundled, index):
+    match = ask("psoes massage", bundled, index, min_score=0).matches[0]
+    evidence = {e.query_word: (e.via, e.entry_term) for e in match.evidence}
+    assert evidence == {"psoes": ("typo", "psoas"), "massage": ("unknown", None)}
+
+
+def test_in_a_story_a_question_mark_alone_marks_the_question(bundled, index):
+    story = (
+        "I have been sitting at a desk all day long for many years now at work. "
+        "My psoas hurts after sitting all day? I also like to run in the park at weekends."
+    )
+    assert ask(story, bundled, index).focus == "My psoas hurts after sitting all day?"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the threshold is compared with the unrounded confidence: an answer shown (and "
+    "given in --json) as 95.3 is declined by --min-score 95.3, its confidence being 95.26",
+)
+def test_an_answer_is_kept_by_a_threshold_equal_to_its_score(bundled, index):
+    top = ask("psoas stretch", bundled, index).matches[0]
+    kept = ask("psoas stretch", bundled, index, min_score=top.score).matches
+    assert kept and kept[0].entry == top.entry
+
+
+def test_a_users_faq_mends_a_typo_that_changes_the_first_letter():
+    # on the bundled FAQ a short word whose first letter would change is left alone
+    # unless its neighbours make a known phrase; a user's FAQ has no such phrases
+    dataset, index = _faq("Can I hire a cart?", "Who would dare?", "Where is the shop?")
+    assert known_phrases(dataset, index) == frozenset()
+    top = find_matches("kart", dataset, index).matches[0]
+    assert top.entry.question == "Can I hire a cart?" and top.evidence[0].via == "typo"
+
+
+def test_see_also_in_a_faq_without_topics_takes_words_alone():
+    entries = (
+        Entry("a", "How do I oil a bike chain?", "Use chain oil."),
+        Entry("b", "How do I clean a bike chain?", "With a degreaser."),
+        Entry("c", "How do I fix a flat bike tyre?", "Patch the tube."),
+        Entry("d", "How do I bake bread?", "Flour, water, yeast."),
+    )
+    dataset, index = Dataset(entries), Index.build(entries, general_analyzer())
+    # "bike" alone (c) is too little
+    assert [e.id for e in related_entries(entries[0], dataset, index, limit=5)] == ["b"]
+
+
+def test_every_entrys_see_also_can_be_worked_out_at_once():
+    entries = _bikes()
+    dataset = Dataset(entries)
+    ahead, lazily = (Index.build(entries, general_analyzer()) for _ in range(2))
+    rank_all_related(dataset, ahead)
+    assert set(ahead.related) == {e.id for e in entries}
+    for entry in entries:
+        expected = related_entries(entry, dataset, lazily, limit=6)
+        assert related_entries(entry, dataset, ahead, limit=6) == expected
+
+
+def test_a_word_the_entries_use_is_meant_as_typed_whatever_its_neighbours(bundled, index):
+    # "spin", one vowel away, makes a known phrase with "running"; "spine" is a word of
+    # the FAQ's own entries, so it stays
+    words, mends = mend_words(
+        "pain in my spine after running", index, known_phrases(bundled, index)
+    )
+    assert "spine" in [w for w, _, _ in words] and mends == {}
