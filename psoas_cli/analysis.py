@@ -127,10 +127,16 @@ class Analyzer:
         # way to") are dropped whole, as a stop word is; they map to the empty concept.
         for phrase in _strings(lexicon.get("filler_phrases", ())):
             self._add_phrase(phrase, "")
-        for options in self._phrases.values():
-            options.sort(key=lambda option: -len(option[0]))
         self.related: dict[str, list[tuple[str, float]]] = {}
         groups = [*lexicon.get("related", ()), *lexicon.get("general_related", ())]  # type: ignore[misc]
+        # a related term of several words ("turn off", "get rid of") is one term, as a
+        # synonym's phrase is: so is it read in queries and entries of any FAQ
+        for group in groups:
+            for phrase in group["terms"]:
+                if " " in phrase and not self._is_phrase(phrase):
+                    self._add_phrase(phrase, concept_key(phrase))
+        for options in self._phrases.values():
+            options.sort(key=lambda option: -len(option[0]))
         for group in groups:
             terms = [self.term_of_phrase(t) for t in group["terms"]]
             for a in terms:
@@ -208,6 +214,10 @@ class Analyzer:
         if stems:
             self._phrases.setdefault(stems[0], []).append((stems, concept))
 
+    def _is_phrase(self, phrase: str) -> bool:
+        stems = tuple(self._stem_word(normalise_word(w)) for w in _WORD.findall(phrase))
+        return any(known == stems for known, _ in self._phrases.get(stems[0], ()))
+
     def _stem_word(self, word: str) -> str:
         term = self._term_of_word.get(word)
         if term is None:
@@ -231,8 +241,9 @@ class Analyzer:
 
     @property
     def has_phrases(self) -> bool:
-        """Whether the lexicon maps words or phrases to concepts (else: stems only)."""
-        return bool(self._phrases)
+        """Whether the lexicon maps words or phrases to concepts of the FAQ's subject
+        (else: stems only, and the everyday related terms)."""
+        return bool(self.concepts)
 
     def split(self, text: str) -> list[str]:
         """The normalised words of a text, in order."""
@@ -243,6 +254,14 @@ class Analyzer:
             # as normalise_word does: "psoas's" -> "psoas", "can't" -> "cant"
             return [(w[:-2] if w.endswith("'s") else w).replace("'", "") for w in words]
         return [normalise_word(w) for w in _WORD.findall(text)]
+
+    def stand_in(self, term: str) -> str:
+        """For a term of several words ("turn_off"), the one term an index without
+        phrases keeps of it ("turn"); "" when it keeps none or more than one."""
+        if self.has_phrases or "_" not in term:
+            return ""
+        kept = [t for t in map(self.index_term, term.split("_")) if t]
+        return kept[0] if len(kept) == 1 else ""
 
     def index_term(self, word: str) -> str:
         """The term of one normalised word, or "" for a stop word (no phrases)."""

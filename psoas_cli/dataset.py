@@ -290,8 +290,19 @@ def _detect_format(text: str, path: Path) -> str:
     if first == "[" or suffix == ".json" and first == "{" and not _several_lines_of_json(text):
         return "json"
     if first == "{":
-        return "jsonl"
+        # one object spread over several lines is one JSON document, whatever the name
+        return "json" if _one_json_document(text) else "jsonl"
     return "json" if suffix == ".json" else "csv"
+
+
+def _one_json_document(text: str) -> bool:
+    """Whether the whole text is one JSON value (it fails fast on JSON Lines: the
+    first object ends before the text does)."""
+    try:
+        json.loads(text)
+    except (RecursionError, json.JSONDecodeError):
+        return False
+    return "\n" in text.strip()
 
 
 def _several_lines_of_json(text: str) -> bool:

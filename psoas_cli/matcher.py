@@ -263,7 +263,14 @@ def _question_sentence(query: str, tokens: Sequence[Token], index: Index) -> tup
 
 
 def _known_relatives(index: Index, term: str) -> list[tuple[str, float]]:
-    return [(o, w) for o, w in index.analyzer.related.get(term, ()) if index.knows(o)]
+    """The related terms of ``term`` that this dataset uses, as its index has them:
+    a user's FAQ, indexed without phrases, has "turn" for "turn off"."""
+    found = []
+    for other, weight in index.analyzer.related.get(term, ()):
+        known = other if index.knows(other) else index.analyzer.stand_in(other)
+        if known and index.knows(known):
+            found.append((known, weight))
+    return found
 
 
 def _relative_term(index: Index, word: str, term: str, trust: float) -> QueryTerm:
@@ -277,9 +284,8 @@ def _relative_term(index: Index, word: str, term: str, trust: float) -> QueryTer
 
 def _query_term(index: Index, word: str, term: str, via: str, trust: float) -> QueryTerm:
     expansions = [(term, trust, via)]
-    for other, weight in index.analyzer.related.get(term, ()):
-        if index.knows(other):
-            expansions.append((other, trust * weight, "related"))
+    for other, weight in _known_relatives(index, term):
+        expansions.append((other, trust * weight, "related"))
     return QueryTerm(word, term, max(index.idf(term), KNOWN_FLOOR), via, True, tuple(expansions))
 
 
@@ -674,7 +680,8 @@ def find_matches(
     reason = _off_subject(query_terms, index.analyzer, best)
     if reason:
         scored = [item._replace(confidence=item.confidence * OFF_SUBJECT) for item in scored]
-    confident = [s for s in scored if s.confidence >= min_score]
+    # the score as shown (one decimal) is what a threshold is compared with
+    confident = [s for s in scored if round(s.confidence, 1) >= min_score]
     if not confident and not reason and scored:
         reason = _uncovered_ask(query_terms, evidence[scored[0].document], index.analyzer)
     matches = tuple(

@@ -73,11 +73,6 @@ def test_a_file_holding_one_json_object_is_one_entry(tmp_path: Path, name: str, 
     assert [(e.id, e.question) for e in dataset.entries] == [("q-one", "Q one?")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a .txt file starting with '{' is read as JSON Lines, so one object spread "
-    "over several lines fails on its first line (the same file named .json loads)",
-)
 def test_an_indented_json_object_in_a_txt_file_is_one_entry(tmp_path: Path):
     _, dataset = _load(tmp_path, "faq.txt", json.dumps(ONE, indent=2))
     assert [e.question for e in dataset.entries] == ["Q one?"]
