@@ -95,10 +95,19 @@ def _read(path: Path, stamp: str, size: int) -> Index | None:
             str(entry): [str(other) for other in others]
             for entry, others in document["related"].items()
         }
-        index.phrases = frozenset((str(a), str(b)) for a, b in document["phrases"])
+        index.phrases = frozenset(_pairs(document["phrases"]))
         return index
     except (OSError, ValueError, KeyError, TypeError, AttributeError, cache.UntrustedCache):
         return None  # missing, damaged, of another shape: build it again
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """The phrase pairs, one "a b" a line; ValueError for a line of another shape."""
+    pairs = []
+    for line in text.split("\n") if text else ():
+        first, second = line.split(" ")
+        pairs.append((first, second))
+    return pairs
 
 
 def _index_tables(raw: dict[str, Any]) -> IndexTables:
@@ -130,7 +139,7 @@ def _write(path: Path, stamp: str, index: Index) -> None:
             "vocabulary": dict(tables.vocabulary),
         },
         "related": index.related,
-        "phrases": sorted(index.phrases or ()),
+        "phrases": "\n".join(f"{a} {b}" for a, b in sorted(index.phrases or ())),
     }
     temporary = path.with_name(f".{FILE_NAME}.{os.getpid()}")
     try:

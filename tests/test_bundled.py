@@ -86,10 +86,10 @@ def test_a_file_of_the_right_stamp_but_the_wrong_shape_is_made_again(folder: Pat
     kept.write_text(json.dumps(document), encoding="utf-8")
     assert answers(open_indexed(None)) == expected
     document = json.loads(kept.read_text("utf-8"))
-    document["analyzer"]["term_of_word"]["psoas"] = 1  # a number where a term belongs
+    document["analyzer"]["keep"] = [1]  # a number where a word belongs
     kept.write_text(json.dumps(document), encoding="utf-8")
     assert answers(open_indexed(None)) == expected
-    assert json.loads(kept.read_text("utf-8"))["analyzer"]["term_of_word"]["psoas"] != 1
+    assert json.loads(kept.read_text("utf-8"))["analyzer"]["keep"] != [1]
     assert "related" in json.loads(kept.read_text("utf-8"))
 
 
