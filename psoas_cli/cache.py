@@ -28,16 +28,16 @@ class UntrustedCache(Exception):
 
 def cache_dir() -> Path | None:
     """Where the cache folder is, or None when there is nowhere to put one."""
-    override = _absolute(os.environ.get("PSOAS_CACHE_DIR"))
+    override = absolute_path(os.environ.get("PSOAS_CACHE_DIR"))
     if override is not None:
         return override
-    xdg = _absolute(os.environ.get("XDG_CACHE_HOME"))
+    xdg = absolute_path(os.environ.get("XDG_CACHE_HOME"))
     if xdg is not None:
         return xdg / "psoas"
     if sys.platform == "win32":
-        local = _absolute(os.environ.get("LOCALAPPDATA"))
+        local = absolute_path(os.environ.get("LOCALAPPDATA"))
         return local / "psoas" / "Cache" if local is not None else None
-    home = _home()
+    home = home_dir()
     if home is None:
         return None
     if sys.platform == "darwin":
@@ -45,13 +45,16 @@ def cache_dir() -> Path | None:
     return home / ".cache" / "psoas"
 
 
-def _absolute(value: str | None) -> Path | None:
+def absolute_path(value: str | None) -> Path | None:
+    """The path an environment variable names, if it is absolute (XDG: a relative
+    path is ignored)."""
     return Path(value) if value and os.path.isabs(value) else None
 
 
-def _home() -> Path | None:
+def home_dir() -> Path | None:
+    """The user's home; None when ``HOME`` is set empty (or relative): no folder then."""
     if "HOME" in os.environ:
-        return _absolute(os.environ["HOME"])
+        return absolute_path(os.environ["HOME"])
     try:
         return Path.home()  # from the password database
     except (RuntimeError, KeyError):
@@ -68,6 +71,15 @@ def open_folder() -> Path | None:
     if folder is None:
         return None
     try:
+        return trusted_folder(folder)
+    except UntrustedCache as problem:
+        raise UntrustedCache(f"not using the cache folder {folder}: {problem}") from None
+
+
+def trusted_folder(folder: Path) -> Path | None:
+    """``folder``, made 0700 if it is missing; None when it cannot be made or is not a
+    folder. Raises :class:`UntrustedCache`, saying why, when it is not safe to use."""
+    try:
         _make_folder(folder)
         info = os.stat(folder)
     except OSError:
@@ -76,7 +88,7 @@ def open_folder() -> Path | None:
         return None
     problem = trust_problem(info)
     if problem:
-        raise UntrustedCache(f"not using the cache folder {folder}: {problem}")
+        raise UntrustedCache(problem)
     return folder
 
 

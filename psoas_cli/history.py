@@ -20,7 +20,14 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from psoas_cli.cache import UntrustedCache, check_file, trust_problem
+from psoas_cli.cache import (
+    UntrustedCache,
+    absolute_path,
+    check_file,
+    home_dir,
+    trust_problem,
+    trusted_folder,
+)
 from psoas_cli.limits import MAX_QUERY
 
 FILE_NAME = "chat_history"
@@ -32,21 +39,11 @@ MAX_BYTES = 2**20
 
 def state_dir() -> Path | None:
     """Where the state folder is, or None when there is nowhere to put one."""
-    xdg = _absolute(os.environ.get("XDG_STATE_HOME"))
+    xdg = absolute_path(os.environ.get("XDG_STATE_HOME"))
     if xdg is not None:
         return xdg / "psoas"
-    if "HOME" in os.environ:
-        home = _absolute(os.environ["HOME"])
-    else:
-        try:
-            home = Path.home()  # from the password database
-        except (RuntimeError, KeyError):
-            home = None
+    home = home_dir()
     return None if home is None else home / ".local" / "state" / "psoas"
-
-
-def _absolute(value: str | None) -> Path | None:
-    return Path(value) if value and os.path.isabs(value) else None
 
 
 def history_file(notice: Callable[[str], None]) -> Path | None:
@@ -58,14 +55,9 @@ def history_file(notice: Callable[[str], None]) -> Path | None:
     if folder is None:
         return None
     try:
-        _make_folder(folder)
-        info = os.stat(folder)
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode):
-        return None
-    problem = trust_problem(info)
-    if problem:
+        if trusted_folder(folder) is None:
+            return None
+    except UntrustedCache as problem:
         notice(f"psoas: not keeping the chat history in {folder}: {problem}")
         return None
     path = folder / FILE_NAME
@@ -75,21 +67,6 @@ def history_file(notice: Callable[[str], None]) -> Path | None:
         notice(f"psoas: {refused}")
         return None
     return path
-
-
-def _make_folder(folder: Path) -> None:
-    """The folder and any missing parent, 0700 (the XDG spec asks it of the parents
-    too); mkdir's mode is narrowed by the umask, never widened."""
-    missing = []
-    for path in (folder, *folder.parents):
-        if os.path.lexists(path):
-            break
-        missing.append(path)
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            pass  # made at the same moment by another psoas
 
 
 def read_history(path: Path) -> list[str]:
