@@ -393,19 +393,15 @@ def _read_until(fd: int, wanted: bytes, seen: bytearray, seconds: float = 30) ->
     return wanted in seen
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
-@pytest.mark.parametrize(("signal_name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
-def test_a_signal_during_the_guide_restores_the_cursor(env, signal_name: str, code: int):
-    """SIGTERM left the cursor hidden on a terminal; now it cleans up as Ctrl-C does."""
-    import signal
+def _start_on_a_terminal(env: dict[str, str], *args: str) -> tuple[subprocess.Popen, int]:
+    """psoas started in a session of its own on a pseudo-terminal 80 columns wide: the
+    process and the controlling side of the terminal (the caller closes it)."""
     import termios
 
     controller, terminal = os.openpty()
     termios.tcsetwinsize(terminal, (24, 80))
-    env.pop("COLUMNS")  # the terminal's own width
-    env["TERM"] = "xterm-256color"
     process = subprocess.Popen(
-        [*PSOAS, "exercises", "--guide", "--hold", "60"],
+        [*PSOAS, *args],
         env=env,
         stdin=terminal,
         stdout=terminal,
@@ -413,6 +409,18 @@ def test_a_signal_during_the_guide_restores_the_cursor(env, signal_name: str, co
         start_new_session=True,
     )
     os.close(terminal)
+    return process, controller
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="pseudo-terminals as on Linux")
+@pytest.mark.parametrize(("signal_name", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_the_guide_restores_the_cursor(env, signal_name: str, code: int):
+    """SIGTERM left the cursor hidden on a terminal; now it cleans up as Ctrl-C does."""
+    import signal
+
+    env.pop("COLUMNS")  # the terminal's own width
+    env["TERM"] = "xterm-256color"
+    process, controller = _start_on_a_terminal(env, "exercises", "--guide", "--hold", "60")
     seen = bytearray()
     try:
         assert _read_until(controller, HIDE_CURSOR, seen), bytes(seen)
@@ -488,21 +496,9 @@ def test_reading_stdin_from_a_pipe_says_nothing(env):
 
 def _guide_on_a_terminal(env: dict[str, str], *args: str) -> bytes:
     """A one-hold routine (1 s) on a pseudo-terminal 80 columns wide; all it wrote."""
-    import termios
-
-    controller, terminal = os.openpty()
-    termios.tcsetwinsize(terminal, (24, 80))
     env.pop("COLUMNS", None)
     command = ["exercises", "--guide", "--only", "boat-pose", "--hold", "1", "--ready", "0"]
-    process = subprocess.Popen(
-        [*PSOAS, *command, *args],
-        env=env,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        start_new_session=True,
-    )
-    os.close(terminal)
+    process, controller = _start_on_a_terminal(env, *command, *args)
     seen = bytearray()
     try:
         _read_until(controller, b"\x00never", seen)  # everything, to the end
